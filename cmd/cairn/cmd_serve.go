@@ -9,10 +9,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
+	"cairn/internal/account"
 	"cairn/internal/config"
 	"cairn/internal/did"
+	"cairn/internal/org"
+	"cairn/internal/sqlstore"
 	"cairn/internal/verify"
 	"cairn/internal/web"
 )
@@ -47,7 +53,23 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	eng := newEngine(fetcher, statuses)
 	eng.verifier.Limits.MaxInputBytes = int(cfg.MaxUploadBytes)
 
-	srv, err := web.New(cfg, eng.verifier, logger, time.Now)
+	_, dsn := cfg.Database()
+	if driver, _ := cfg.Database(); driver == config.SQLite && !strings.HasPrefix(dsn, "file:") && dsn != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
+			return fmt.Errorf("create data directory: %w", err)
+		}
+	}
+	store, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer store.Close()
+
+	accounts, err := account.New(store, account.Config{})
+	if err != nil {
+		return fmt.Errorf("accounts: %w", err)
+	}
+	srv, err := web.New(web.Deps{Config: cfg, Verifier: eng.verifier, Store: store, Accounts: webAccounts{accounts}, Logger: logger, Now: time.Now})
 	if err != nil {
 		return err
 	}
@@ -88,6 +110,42 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// webAccounts is the account service as the web server asks for it.
+type webAccounts struct{ svc *account.Service }
+
+func (a webAccounts) Authenticate(ctx context.Context, email, password string) (org.Person, error) {
+	return a.svc.Authenticate(ctx, email, password)
+}
+
+func (a webAccounts) StartSession(ctx context.Context, personID int64, userAgent string) (string, error) {
+	token, _, err := a.svc.NewSession(ctx, personID, userAgent)
+	return token, err
+}
+
+func (a webAccounts) Session(ctx context.Context, token string) (org.Person, error) {
+	_, p, err := a.svc.SessionByToken(ctx, token)
+	return p, err
+}
+
+func (a webAccounts) EndSession(ctx context.Context, token string) error {
+	return a.svc.EndSession(ctx, token)
+}
+
+func (a webAccounts) APIToken(ctx context.Context, secret string) (web.APIToken, org.Person, error) {
+	t, p, err := a.svc.TokenBySecret(ctx, secret)
+	if err != nil {
+		return nil, p, err
+	}
+	return webToken{t}, p, nil
+}
+
+// webToken is an API token as the web server asks about it.
+type webToken struct{ t account.Token }
+
+func (t webToken) Allows(scope, issuerDID string) bool {
+	return t.t.Allows(account.Scope(scope), issuerDID)
 }
 
 // newLogger returns the server's structured logger as configured.

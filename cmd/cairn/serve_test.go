@@ -8,15 +8,20 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"cairn/internal/account"
 	"cairn/internal/did"
 	"cairn/internal/keys"
+	"cairn/internal/org"
 	"cairn/internal/proof"
+	"cairn/internal/sqlstore"
 )
 
 // syncBuffer is an output that the server and the test can share.
@@ -82,12 +87,10 @@ func startServe(t *testing.T, env map[string]string, args ...string) (url string
 }
 
 func TestServe(t *testing.T) {
-	const secret = "s3cret-db-password"
-	env := map[string]string{
-		"CAIRN_DSN":        "postgres://cairn:" + secret + "@db.example.edu/cairn",
-		"CAIRN_LOG_FORMAT": "json",
-	}
-	url, stop, stderr := startServe(t, env, "--addr", "127.0.0.1:0", "--data", t.TempDir(), "--allow-outbound=false")
+	data := t.TempDir()
+	seedPerson(t, filepath.Join(data, "cairn.db"), "ada@example.edu", "correct horse battery staple")
+	env := map[string]string{"CAIRN_LOG_FORMAT": "json"}
+	url, stop, stderr := startServe(t, env, "--addr", "127.0.0.1:0", "--data", data, "--allow-outbound=false")
 	if strings.HasSuffix(url, ":0") {
 		t.Fatalf("printed %s, want the actual port", url)
 	}
@@ -132,6 +135,31 @@ func TestServe(t *testing.T) {
 		t.Errorf("verify: got %d %+v (%v), want 200 verified", resp.StatusCode, rep, err)
 	}
 
+	// Signing in with the seeded account opens a session that the
+	// store-backed pages recognize.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Timeout: 10 * time.Second, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest("POST", url+"/signin", strings.NewReader("email=ada%40example.edu&password=correct+horse+battery+staple&next=%2Ftasks"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", url)
+	resp, err = browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/tasks" {
+		t.Fatalf("sign in: got %d to %q, want 303 to /tasks", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, err = browser.Get(url + "/tasks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Ada") {
+		t.Errorf("tasks after signing in: got %d, want 200 naming Ada: %.500s", resp.StatusCode, body)
+	}
+
 	if err := stop(); err != nil {
 		t.Fatalf("run returned %v after cancellation, want nil", err)
 	}
@@ -140,13 +168,52 @@ func TestServe(t *testing.T) {
 	}
 
 	logs := stderr.String()
-	if strings.Contains(logs, secret) {
-		t.Errorf("the logs show the database password:\n%s", logs)
+	if strings.Contains(logs, "correct horse") {
+		t.Errorf("the logs show the password:\n%s", logs)
 	}
-	for _, want := range []string{`"msg":"serving"`, `xxxxx@db.example.edu`, `"route":"POST /api/v1/verify"`, `"msg":"stopped"`} {
+	for _, want := range []string{`"msg":"serving"`, `"route":"POST /api/v1/verify"`, `"route":"POST /signin"`, `"msg":"stopped"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %s:\n%s", want, logs)
 		}
+	}
+}
+
+// seedPerson creates a person with a password in the SQLite database at
+// path, as an administrator would before the server starts.
+func seedPerson(t *testing.T, path, email, password string) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, path, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	p := org.Person{Name: "Ada", Email: email}
+	if err := store.CreatePerson(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := account.New(store, account.Config{Password: account.PasswordParams{Time: 1, MemoryKiB: 8 << 10, Threads: 1, KeyLen: 32, SaltLen: 16}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SetPassword(ctx, p.ID, password); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServeKeepsTheDatabasePasswordSecret starts cairn against a
+// PostgreSQL URL with a password that cannot be reached: it fails to open
+// the store, saying so, and shows the password nowhere.
+func TestServeKeepsTheDatabasePasswordSecret(t *testing.T) {
+	const secret = "s3cret-db-password"
+	var out, errOut bytes.Buffer
+	env := map[string]string{"CAIRN_DSN": "postgres://cairn:" + secret + "@127.0.0.1:1/cairn?connect_timeout=2", "CAIRN_LOG_FORMAT": "json"}
+	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--allow-outbound=false"}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "open store") {
+		t.Fatalf("got %v, want an open store error", err)
+	}
+	if strings.Contains(err.Error()+out.String()+errOut.String(), secret) {
+		t.Errorf("the password is shown: %v\n%s%s", err, out.String(), errOut.String())
 	}
 }
 
@@ -184,7 +251,7 @@ func TestServeReportsBusyAddress(t *testing.T) {
 	}
 	defer ln.Close()
 	var out, errOut bytes.Buffer
-	err = run(context.Background(), []string{"serve", "--addr", ln.Addr().String(), "--allow-outbound=false"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+	err = run(context.Background(), []string{"serve", "--addr", ln.Addr().String(), "--data", t.TempDir(), "--allow-outbound=false"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Errorf("got %v, want a listen error", err)
 	}

@@ -33,7 +33,9 @@ func (c Committee) Validate() error {
 }
 
 // MemberCategory is the constituency a committee seat is filled from, as
-// policies prescribe a committee's composition by category.
+// policies prescribe a committee's composition by category. A policy
+// profile's seat categories are these values (Administrative is AC15
+// B.2.b.iii's non-academic administrative representative).
 type MemberCategory string
 
 // The member categories.

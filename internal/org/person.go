@@ -11,14 +11,15 @@ import (
 // Role is what a person may do at an institution.
 type Role string
 
-// The roles. See the design's table of people and what they do.
+// The roles. See the design's table of people and what they do. A policy
+// profile names the roles its steps and processes need by these values.
 const (
 	Proponent         Role = "proponent"
 	CommitteeChair    Role = "committee_chair"
 	CommitteeMember   Role = "committee_member"
 	DepartmentChair   Role = "department_chair"
 	Dean              Role = "dean"
-	Provost           Role = "provost"
+	Provost           Role = "provost" // also Yukon's Executive Lead, who hears disputes first (Yukon 6)
 	ProvostOffice     Role = "provost_office"
 	SSCCSecretariat   Role = "sscc_secretariat"
 	SenateSecretariat Role = "senate_secretariat"
@@ -27,6 +28,12 @@ const (
 	Registrar         Role = "registrar"
 	Learner           Role = "learner"
 	Administrator     Role = "administrator"
+	// President holds a policy administratively and is reminded of its
+	// reviews (KPU AC15: "Administrative Responsibility").
+	President Role = "president"
+	// UniversitySecretariat hears the disputes the Executive Lead could
+	// not resolve (Yukon 6).
+	UniversitySecretariat Role = "university_secretariat"
 )
 
 // Roles lists every role, for forms.
@@ -35,6 +42,7 @@ func Roles() []Role {
 		Proponent, CommitteeChair, CommitteeMember, DepartmentChair, Dean,
 		Provost, ProvostOffice, SSCCSecretariat, SenateSecretariat,
 		ProgramAreaStaff, Issuer, Registrar, Learner, Administrator,
+		President, UniversitySecretariat,
 	}
 }
 

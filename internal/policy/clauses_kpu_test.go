@@ -91,7 +91,8 @@ func TestAC15_B1b_SMCComposition(t *testing.T) {
 	t.Run("a Faculty without its member is reported", func(t *testing.T) {
 		members := slices.DeleteFunc(smcMembers(), func(m Member) bool { return m.UnitID == "health" })
 		got := CheckComposition(rule, members, faculties)
-		want := Violation{Clause: "AC15 B.1.b.i", Message: `needs 1 member from category "faculty" from faculty "health", has 0`}
+		want := Violation{Clause: "AC15 B.1.b.i", Message: `needs 1 member from category "faculty" from faculty "health", has 0`,
+			Category: "faculty", Faculty: "health"}
 		if len(got) != 1 || got[0] != want {
 			t.Errorf("violations = %+v, want [%+v]", got, want)
 		}
@@ -367,7 +368,7 @@ func TestAC15_B2b_DBCComposition(t *testing.T) {
 	full := []Member{
 		{PersonID: "f", Category: "faculty", UnitID: "arts", Chair: true},
 		{PersonID: "p", Category: "provost_office"},
-		{PersonID: "a", Category: "non_academic_admin"},
+		{PersonID: "a", Category: "administrative"},
 		{PersonID: "d", Category: "decanal"},
 	}
 	if got := CheckComposition(*dbc.Composition, full, []string{"arts", "science"}); len(got) != 0 {

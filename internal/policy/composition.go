@@ -16,10 +16,21 @@ type Member struct {
 	Chair bool
 }
 
-// Violation is one way a committee breaks its composition rule.
+// Violation is one way a committee breaks its composition rule. Besides
+// the message, it names what the message is about, so a caller can show
+// the seat or the member in its own terms.
 type Violation struct {
 	Clause  string
 	Message string
+	// Category is the seat's category, for a seat with too few or too many
+	// members or a member in a seat the rule does not have.
+	Category string
+	// Faculty is the faculty (a unit id) of a per-faculty seat with too few
+	// or too many members, or the unit of a member who holds a per-faculty
+	// seat from a unit that is not a faculty.
+	Faculty string
+	// Person is the member concerned, for a violation about one member.
+	Person string
 }
 
 // CheckComposition reports how members break the rule: a seat filled by
@@ -30,16 +41,17 @@ type Violation struct {
 // returns nil for a committee that keeps its rule.
 func CheckComposition(rule Composition, members []Member, faculties []string) []Violation {
 	var out []Violation
-	add := func(clause, format string, args ...any) {
-		if clause == "" {
-			clause = rule.Clause
+	add := func(v Violation, format string, args ...any) {
+		if v.Clause == "" {
+			v.Clause = rule.Clause
 		}
-		out = append(out, Violation{Clause: clause, Message: fmt.Sprintf(format, args...)})
+		v.Message = fmt.Sprintf(format, args...)
+		out = append(out, v)
 	}
 	seen := map[string]bool{}
 	for _, m := range members {
 		if seen[m.PersonID] {
-			add("", "%s holds more than one seat", m.PersonID)
+			add(Violation{Person: m.PersonID}, "%s holds more than one seat", m.PersonID)
 		}
 		seen[m.PersonID] = true
 	}
@@ -54,7 +66,7 @@ func CheckComposition(rule Composition, members []Member, faculties []string) []
 				}
 			}
 			if n != s.Count {
-				add(s.Clause, "needs %s from category %q, has %d", people(s.Count), s.Category, n)
+				add(Violation{Clause: s.Clause, Category: s.Category}, "needs %s from category %q, has %d", people(s.Count), s.Category, n)
 			}
 			continue
 		}
@@ -66,18 +78,20 @@ func CheckComposition(rule Composition, members []Member, faculties []string) []
 				}
 			}
 			if n != s.Count {
-				add(s.Clause, "needs %s from category %q from faculty %q, has %d", people(s.Count), s.Category, fac, n)
+				add(Violation{Clause: s.Clause, Category: s.Category, Faculty: fac},
+					"needs %s from category %q from faculty %q, has %d", people(s.Count), s.Category, fac, n)
 			}
 		}
 		for _, m := range members {
 			if m.Category == s.Category && !slices.Contains(faculties, m.UnitID) {
-				add(s.Clause, "%s holds a per-faculty %q seat but unit %q is not a faculty", m.PersonID, s.Category, m.UnitID)
+				add(Violation{Clause: s.Clause, Category: s.Category, Faculty: m.UnitID, Person: m.PersonID},
+					"%s holds a per-faculty %q seat but unit %q is not a faculty", m.PersonID, s.Category, m.UnitID)
 			}
 		}
 	}
 	for _, m := range members {
 		if !seated[m.Category] {
-			add("", "%s is in category %q, which has no seat on this committee", m.PersonID, m.Category)
+			add(Violation{Category: m.Category, Person: m.PersonID}, "%s is in category %q, which has no seat on this committee", m.PersonID, m.Category)
 		}
 	}
 	if rule.Chair == ChairElected {
@@ -89,9 +103,9 @@ func CheckComposition(rule Composition, members []Member, faculties []string) []
 		}
 		switch {
 		case chairs == 0:
-			add("", "has no chair; the chair is elected from among the members")
+			add(Violation{}, "has no chair; the chair is elected from among the members")
 		case chairs > 1:
-			add("", "has %d chairs; it elects one from among the members", chairs)
+			add(Violation{}, "has %d chairs; it elects one from among the members", chairs)
 		}
 	}
 	return out

@@ -30,30 +30,31 @@ func TestCheckComposition(t *testing.T) {
 		{"complete committee passes", func(m []Member) []Member { return m }, nil},
 		{"faculty without a member", func(m []Member) []Member { return m[:1:1] },
 			[]Violation{
-				{"R 1.a", `needs 1 member from category "faculty" from faculty "science", has 0`},
-				{"R 1.b", `needs 1 member from category "decanal", has 0`},
+				{Clause: "R 1.a", Message: `needs 1 member from category "faculty" from faculty "science", has 0`, Category: "faculty", Faculty: "science"},
+				{Clause: "R 1.b", Message: `needs 1 member from category "decanal", has 0`, Category: "decanal"},
 			}},
 		{"faculty with two members", func(m []Member) []Member {
 			return append(m, Member{PersonID: "cy", Category: "faculty", UnitID: "arts"})
-		}, []Violation{{"R 1.a", `needs 1 member from category "faculty" from faculty "arts", has 2`}}},
+		}, []Violation{{Clause: "R 1.a", Message: `needs 1 member from category "faculty" from faculty "arts", has 2`, Category: "faculty", Faculty: "arts"}}},
 		{"per-faculty seat held from a non-faculty unit", func(m []Member) []Member {
 			return append(m, Member{PersonID: "cy", Category: "faculty", UnitID: "library"})
-		}, []Violation{{"R 1.a", `cy holds a per-faculty "faculty" seat but unit "library" is not a faculty`}}},
+		}, []Violation{{Clause: "R 1.a", Message: `cy holds a per-faculty "faculty" seat but unit "library" is not a faculty`,
+			Category: "faculty", Faculty: "library", Person: "cy"}}},
 		{"member in no seat", func(m []Member) []Member {
 			return append(m, Member{PersonID: "eve", Category: "student"})
-		}, []Violation{{"R 1", `eve is in category "student", which has no seat on this committee`}}},
+		}, []Violation{{Clause: "R 1", Message: `eve is in category "student", which has no seat on this committee`, Category: "student", Person: "eve"}}},
 		{"person in two seats", func(m []Member) []Member {
 			m[2].PersonID = "ann"
 			return m
-		}, []Violation{{"R 1", `ann holds more than one seat`}}},
+		}, []Violation{{Clause: "R 1", Message: `ann holds more than one seat`, Person: "ann"}}},
 		{"no chair", func(m []Member) []Member {
 			m[0].Chair = false
 			return m
-		}, []Violation{{"R 1", `has no chair; the chair is elected from among the members`}}},
+		}, []Violation{{Clause: "R 1", Message: `has no chair; the chair is elected from among the members`}}},
 		{"two chairs", func(m []Member) []Member {
 			m[1].Chair = true
 			return m
-		}, []Violation{{"R 1", `has 2 chairs; it elects one from among the members`}}},
+		}, []Violation{{Clause: "R 1", Message: `has 2 chairs; it elects one from among the members`}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

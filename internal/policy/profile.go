@@ -100,7 +100,9 @@ type Revision struct {
 }
 
 // Role is a role people hold at the institution that a step, process or
-// consultation names (proponent, provost, department chair, ...).
+// consultation names (proponent, provost, department chair, ...). People
+// are granted roles from a fixed set (package org's Role), so the ids are
+// those roles.
 // Committee chairs and members are not roles: a step names the committee.
 type Role struct {
 	ID     string `yaml:"id"`
@@ -110,7 +112,10 @@ type Role struct {
 }
 
 // Category classifies committee members and org units (a faculty member,
-// the provost's office, continuing studies, ...).
+// the provost's office, continuing studies, ...). The institution's records
+// give each committee member one of a fixed set of categories (package
+// org's MemberCategory), so a category that seats members uses one of
+// those ids.
 type Category struct {
 	ID     string `yaml:"id"`
 	Name   string `yaml:"name"`

@@ -471,8 +471,9 @@ const maxTickCases = 1000
 
 // CheckDeadlines sends the reminders and escalations due on the
 // institution's open cases (approval.Tick), each once, and returns how many
-// cases it changed. A scheduler calls it periodically; several cairn
-// processes may call it at once.
+// cases it changed. A case that fails does not hold up the others: the
+// error names how many failed and the first. A scheduler calls it
+// periodically; several cairn processes may call it at once.
 func (a *Approvals) CheckDeadlines(ctx context.Context, institutionID int64) (int, error) {
 	var ids []int64
 	err := a.s.ReadTx(ctx, func(tx *Tx) (err error) {
@@ -486,15 +487,26 @@ func (a *Approvals) CheckDeadlines(ctx context.Context, institutionID int64) (in
 	if err != nil {
 		return 0, err
 	}
-	changed := 0
+	changed, failed := 0, 0
+	var first error
 	for _, id := range ids {
 		_, evs, err := a.Act(ctx, id, 0, approval.Tick{})
+		if ctx.Err() != nil {
+			return changed, ctx.Err()
+		}
 		if err != nil {
-			return changed, fmt.Errorf("case %d: %w", id, err)
+			failed++
+			if first == nil {
+				first = fmt.Errorf("case %d: %w", id, err)
+			}
+			continue
 		}
 		if len(evs) > 0 {
 			changed++
 		}
+	}
+	if first != nil {
+		return changed, fmt.Errorf("check deadlines: %d of %d cases failed; first: %w", failed, len(ids), first)
 	}
 	return changed, nil
 }
@@ -531,7 +543,7 @@ func (tx *Tx) recordEvents(institution, subject string, evs []approval.Event) er
 			return err
 		}
 		for _, n := range ev.Notices {
-			if err := tx.notice(emails, n, ev.Action); err != nil {
+			if _, err := tx.notice(emails, n, ev.Action); err != nil {
 				return err
 			}
 		}
@@ -539,27 +551,27 @@ func (tx *Tx) recordEvents(institution, subject string, evs []approval.Event) er
 	return nil
 }
 
-// notice queues one notice to the person's email address. A keyed notice
-// already queued is not queued again.
-func (tx *Tx) notice(emails map[int64]string, n approval.Notice, action string) error {
+// notice queues one notice to the person's email address and reports
+// whether it did. A keyed notice already queued is not queued again.
+func (tx *Tx) notice(emails map[int64]string, n approval.Notice, action string) (bool, error) {
 	email, ok := emails[n.To]
 	if !ok {
 		err := tx.get("person", `SELECT email FROM people WHERE id = $1`, []any{n.To}, &email)
 		if is(err, apperror.NotFound) {
-			return nil // no longer a person to tell
+			return false, nil // no longer a person to tell
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 		emails[n.To] = email
 	}
 	if n.Key != "" {
 		var k int
 		if err := tx.get("notification", `SELECT count(*) FROM notifications WHERE dedupe_key = $1`, []any{n.Key}, &k); err != nil {
-			return err
+			return false, err
 		}
 		if k > 0 {
-			return nil
+			return false, nil
 		}
 	}
 	subject := n.Subject
@@ -570,5 +582,8 @@ func (tx *Tx) notice(emails map[int64]string, n approval.Notice, action string) 
 	if kind == "" {
 		kind = action
 	}
-	return tx.s.EnqueueNotificationTx(tx, &Notification{Kind: kind, Recipient: email, Subject: subject, Body: n.Body, Key: n.Key})
+	if err := tx.s.EnqueueNotificationTx(tx, &Notification{Kind: kind, Recipient: email, Subject: subject, Body: n.Body, Key: n.Key}); err != nil {
+		return false, err
+	}
+	return true, nil
 }

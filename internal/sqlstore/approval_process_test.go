@@ -267,16 +267,11 @@ func TestStoreYukon_6_DisputeEscalatesToTheUniversitySecretariat(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *Store) {
 		f := yukon(t, s)
 		ctx := t.Context()
-		// org.Role has no University Secretariat yet; grant it directly.
 		sec := org.Person{Name: "Sec", Email: "yukonu.sec@example.edu"}
 		if err := s.CreatePerson(ctx, &sec); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.WithTx(ctx, func(tx *Tx) error {
-			_, err := tx.exec(`INSERT INTO role_grants (person_id, institution_id, role, granted_at) VALUES ($1, $2, 'university_secretariat', $3)`,
-				sec.ID, f.inst.ID, tx.ts(tx.now))
-			return err
-		}); err != nil {
+		if err := s.GrantRole(ctx, org.RoleGrant{PersonID: sec.ID, InstitutionID: f.inst.ID, Role: org.UniversitySecretariat}); err != nil {
 			t.Fatal(err)
 		}
 		d, err := f.a.RaiseDispute(ctx, f.inst.ID, f.id("pat"), approval.RaiseDispute{About: "Refusal of a proposal", Text: "Criterion 4.1 was misapplied."})

@@ -572,7 +572,9 @@ func (a *Approvals) ActOnDiscontinuance(ctx context.Context, id, by int64, actio
 
 // SendPolicyReviewReminders queues the reminders due that the institution's
 // policy documents are due for review (each once per due date) and returns
-// how many it queued.
+// how many it queued. The audit log records the reminders this call
+// queued, so with several processes calling at once one of them records
+// them.
 func (a *Approvals) SendPolicyReviewReminders(ctx context.Context, institutionID int64) (int, error) {
 	var n int
 	err := a.retry(ctx, func() error {
@@ -586,22 +588,28 @@ func (a *Approvals) SendPolicyReviewReminders(ctx context.Context, institutionID
 			if err != nil {
 				return err
 			}
-			var fresh []approval.Notice
+			// Queue first, counting what this transaction queued: a keyed
+			// notice another process queued since is skipped.
+			emails := map[int64]string{}
+			queued := 0
 			for _, ns := range pl.engine.PolicyReviewNotices(r, tx.now) {
-				var k int
-				if err := tx.get("notification", `SELECT count(*) FROM notifications WHERE dedupe_key = $1`, []any{ns.Key}, &k); err != nil {
+				ok, err := tx.notice(emails, ns, "policy.review_reminder")
+				if err != nil {
 					return err
 				}
-				if k == 0 {
-					fresh = append(fresh, ns)
+				if ok {
+					queued++
 				}
 			}
-			if len(fresh) == 0 {
+			if queued == 0 {
 				return nil
 			}
-			n = len(fresh)
-			return tx.recordEvents(pl.slug, "policy/"+pl.engine.Profile().ID, []approval.Event{{
-				Action: "policy.review_reminder", At: tx.now, Data: map[string]any{"reminders": len(fresh)}, Notices: fresh}})
+			if err := tx.recordEvents(pl.slug, "policy/"+pl.engine.Profile().ID, []approval.Event{{
+				Action: "policy.review_reminder", At: tx.now, Data: map[string]any{"reminders": queued}}}); err != nil {
+				return err
+			}
+			n = queued
+			return nil
 		})
 	})
 	return n, err

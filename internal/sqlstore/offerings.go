@@ -187,11 +187,7 @@ func (tx *Tx) offeringVersions(offeringID int64) ([]catalog.Version, error) {
 		if err := r.Scan(&n, &form, &hash, at(&when)); err != nil {
 			return catalog.Version{}, err
 		}
-		var f catalog.Form
-		if err := json.Unmarshal([]byte(form), &f); err != nil {
-			return catalog.Version{}, fmt.Errorf("offering %d version %d: decode form: %w", offeringID, n, err)
-		}
-		return catalog.RestoreVersion(n, f, when, hash)
+		return decodeVersion(offeringID, n, form, hash, when)
 	}, `SELECT number, form, hash, submitted_at FROM offering_versions WHERE offering_id = $1 ORDER BY number LIMIT $2`, offeringID, maxVersions)
 }
 

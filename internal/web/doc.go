@@ -1,6 +1,17 @@
-// Package web is cairn's HTTP face: the public verification page, the JSON
-// API under /api/v1, the W3C VC API verification endpoints, health and
-// metrics, and the OpenAPI document that describes them.
+// Package web is cairn's HTTP face: the public verification page; sign-in
+// and the pages each role works in (tasks, the outline-form editor, case
+// pages with their actions, history and version diff, the chairs', the
+// Provost's and the secretariat's pages, administration); the JSON API
+// under /api/v1; the W3C VC API verification endpoints; health and
+// metrics; and the OpenAPI document that describes the API.
+//
+// Access. Every route names the action it needs, and authorize (authz.go)
+// is the one place that decides it from the actor's role grants and
+// committee seats; handlers that load a case or an offering ask again with
+// it. Whether a case is at the step where the actor may act is the
+// approval engine's to decide. People sign in with a server-side session
+// (an HttpOnly, SameSite cookie); machine clients send an API token as
+// Authorization: Bearer on /api/v1, limited to its scopes.
 //
 // A Server holds its dependencies and builds one http.Handler from a single
 // route table, so the routes served, the middleware each gets, and the
@@ -12,10 +23,10 @@
 //
 // Cross-site request forgery. HTML routes that change anything are guarded
 // by net/http.CrossOriginProtection, which refuses unsafe cross-origin
-// browser requests. The API and VC API routes are exempt, deliberately:
-// they authenticate no one by cookie (today they are public; later ones will
-// take bearer tokens, which a browser never attaches on its own), so a forged
-// request carries no authority the attacker lacks. The public verification
+// browser requests; so is any API request that a session cookie
+// authenticates. API requests with a bearer token, and the public ones,
+// are exempt, deliberately: a browser never attaches a token on its own,
+// so a forged request carries no authority the attacker lacks. The public verification
 // endpoints also change no state, and their answers cannot be read by the
 // forging page, because cairn sends no CORS headers. What a forged request
 // could still do is make cairn fetch a did:web document or status list, which

@@ -143,13 +143,14 @@ func wantsProblem(r *http.Request, info *requestInfo) bool {
 type pageData struct {
 	Title     string
 	RequestID string
+	Nav       navView
 	Page      any
 }
 
 // render writes a page. It executes the template into a buffer first, so
 // a template error becomes a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	pd := pageData{Title: title, Page: data}
+	pd := pageData{Title: title, Page: data, Nav: navOf(actorOf(r.Context()))}
 	if info := infoOf(r.Context()); info != nil {
 		pd.RequestID = info.id
 	}
@@ -160,6 +161,10 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if pd.Nav.SignedIn {
+		// A signed-in page is someone's own; no cache may keep it.
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -20,6 +21,7 @@ import (
 	"cairn/internal/jsonld"
 	"cairn/internal/keys"
 	"cairn/internal/proof"
+	"cairn/internal/sqlstore"
 	"cairn/internal/verify"
 )
 
@@ -54,6 +56,8 @@ type fixture struct {
 	srv            *Server
 	handler        http.Handler
 	logs           *syncBuffer
+	store          *sqlstore.Store
+	accounts       *fakeAccounts
 }
 
 func newFixture(t testing.TB, edit func(*config.Config)) *fixture {
@@ -71,7 +75,13 @@ func newFixture(t testing.TB, edit func(*config.Config)) *fixture {
 		edit(&cfg)
 	}
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := New(cfg, v, log, func() time.Time { return testNow })
+	store, err := sqlstore.Open(context.Background(), ":memory:", sqlstore.Options{Clock: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	f.store, f.accounts = store, newFakeAccounts(store)
+	srv, err := New(Deps{Config: cfg, Verifier: v, Store: store, Accounts: f.accounts, Logger: log, Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"cairn/internal/config"
+	"cairn/internal/sqlstore"
 	"cairn/internal/verify"
 )
 
@@ -30,10 +31,13 @@ var openAPIDocument []byte
 // Server serves cairn over HTTP. Build it with New; its zero value is not
 // usable.
 type Server struct {
-	cfg      config.Config
-	verifier *verify.Verifier
-	log      *slog.Logger
-	now      func() time.Time
+	cfg       config.Config
+	verifier  *verify.Verifier
+	store     *sqlstore.Store
+	approvals *sqlstore.Approvals
+	accounts  Accounts
+	log       *slog.Logger
+	now       func() time.Time
 
 	pages   map[string]*template.Template
 	static  map[string]staticFile
@@ -47,19 +51,38 @@ type staticFile struct {
 	etag string
 }
 
-// New returns a Server that verifies with v, logs to log and reads the time
-// from now (nil means time.Now).
-func New(cfg config.Config, v *verify.Verifier, log *slog.Logger, now func() time.Time) (*Server, error) {
-	if v == nil {
+// Deps are what a Server is built from.
+type Deps struct {
+	Config   config.Config
+	Verifier *verify.Verifier
+	// Store holds institutions, people, offerings and cases.
+	Store *sqlstore.Store
+	// Accounts signs people in and finds sessions and API tokens; nil
+	// means no one can sign in, and only public pages answer.
+	Accounts Accounts
+	// Logger receives the structured log; nil discards it.
+	Logger *slog.Logger
+	// Now reads the time; nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns a Server built from d.
+func New(d Deps) (*Server, error) {
+	switch {
+	case d.Verifier == nil:
 		return nil, fmt.Errorf("new server: no verifier")
+	case d.Store == nil:
+		return nil, fmt.Errorf("new server: no store")
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	if now == nil {
-		now = time.Now
+	if d.Now == nil {
+		d.Now = time.Now
 	}
-	s := &Server{cfg: cfg, verifier: v, log: log, now: now, csrf: http.NewCrossOriginProtection()}
+	cfg := d.Config
+	s := &Server{cfg: cfg, verifier: d.Verifier, store: d.Store, approvals: d.Store.Approvals(nil), accounts: d.Accounts,
+		log: d.Logger, now: d.Now, csrf: http.NewCrossOriginProtection()}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
@@ -82,13 +105,17 @@ func New(cfg config.Config, v *verify.Verifier, log *slog.Logger, now func() tim
 	return s, nil
 }
 
+// pageNames are the page templates, each parsed with the layout.
+var pageNames = []string{"verify", "error", "signin", "tasks", "offerings", "offering", "offering_edit",
+	"cases", "case", "provost", "secretariat", "admin", "admin_institution"}
+
 func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.ParseFS(templateFS, "templates/layout.html")
+	layout, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"verify", "error"} {
+	for _, name := range pageNames {
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("parse %s page: %w", name, err)
@@ -134,7 +161,10 @@ type route struct {
 	kind       kind
 	upload     bool // the body may be a verification upload, up to MaxUploadBytes
 	documented bool // described in openapi.json
-	handle     func(w http.ResponseWriter, r *http.Request) error
+	// allow is what the actor must be allowed to do for the route to run
+	// at all; handlers check again against what they load.
+	allow  action
+	handle func(w http.ResponseWriter, r *http.Request) error
 }
 
 // name is the mux pattern, also the route's label in metrics.
@@ -148,12 +178,46 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/verify", kind: page, handle: s.verifyForm},
 		{method: "POST", pattern: "/verify", kind: page, upload: true, handle: s.verifyUpload},
 
+		{method: "GET", pattern: "/signin", kind: page, handle: s.signInForm},
+		{method: "POST", pattern: "/signin", kind: page, handle: s.signIn},
+		{method: "POST", pattern: "/signout", kind: page, handle: s.signOut},
+
+		{method: "GET", pattern: "/tasks", kind: page, allow: actSignedIn, handle: s.tasksPage},
+		{method: "GET", pattern: "/offerings", kind: page, allow: actReadOfferings, handle: s.offeringsPage},
+		{method: "GET", pattern: "/offerings/new", kind: page, allow: actPropose, handle: s.newOfferingPage},
+		{method: "POST", pattern: "/offerings", kind: page, allow: actPropose, handle: s.createOfferingPage},
+		{method: "GET", pattern: "/offerings/{id}", kind: page, allow: actReadOfferings, handle: s.offeringPage},
+		{method: "GET", pattern: "/offerings/{id}/edit", kind: page, allow: actPropose, handle: s.editOfferingPage},
+		{method: "POST", pattern: "/offerings/{id}/edit", kind: page, allow: actPropose, handle: s.saveOfferingPage},
+		{method: "POST", pattern: "/offerings/{id}/submit", kind: page, allow: actPropose, handle: s.submitOfferingPage},
+		{method: "GET", pattern: "/cases", kind: page, allow: actViewCase, handle: s.casesPage},
+		{method: "GET", pattern: "/cases/{id}", kind: page, allow: actViewCase, handle: s.casePage},
+		{method: "POST", pattern: "/cases/{id}/actions/{action}", kind: page, allow: actActOnCase, handle: s.actPage},
+		{method: "GET", pattern: "/committee", kind: page, allow: actChair, handle: s.committeePage},
+		{method: "GET", pattern: "/provost", kind: page, allow: actProvost, handle: s.provostPage},
+		{method: "POST", pattern: "/provost/badge-report", kind: page, allow: actProvost, handle: s.badgeReportPage},
+		{method: "GET", pattern: "/secretariat", kind: page, allow: actSecretariat, handle: s.secretariatPage},
+		{method: "GET", pattern: "/admin", kind: page, allow: actAdmin, handle: s.adminPage},
+		{method: "GET", pattern: "/admin/institutions/{id}", kind: page, allow: actAdmin, handle: s.adminInstitutionPage},
+
 		{method: "GET", pattern: "/healthz", kind: api, documented: true, handle: s.healthz},
 		{method: "GET", pattern: "/metrics", kind: api, documented: true, handle: s.serveMetrics},
 		{method: "GET", pattern: "/api/openapi.json", kind: api, documented: true, handle: s.openAPI},
 		{method: "POST", pattern: "/api/v1/verify", kind: api, upload: true, documented: true, handle: s.apiVerify},
 		{method: "POST", pattern: "/credentials/verify", kind: api, upload: true, documented: true, handle: s.verifyCredential},
 		{method: "POST", pattern: "/presentations/verify", kind: api, upload: true, documented: true, handle: s.verifyPresentation},
+
+		{method: "GET", pattern: "/api/v1/me", kind: api, documented: true, allow: actSignedIn, handle: s.apiMe},
+		{method: "GET", pattern: "/api/v1/tasks", kind: api, documented: true, allow: actSignedIn, handle: s.apiTasks},
+		{method: "GET", pattern: "/api/v1/offerings", kind: api, documented: true, allow: actReadOfferings, handle: s.apiOfferings},
+		{method: "POST", pattern: "/api/v1/offerings", kind: api, documented: true, allow: actPropose, handle: s.apiCreateOffering},
+		{method: "GET", pattern: "/api/v1/offerings/{id}", kind: api, documented: true, allow: actReadOfferings, handle: s.apiOffering},
+		{method: "PUT", pattern: "/api/v1/offerings/{id}/draft", kind: api, documented: true, allow: actPropose, handle: s.apiSaveDraft},
+		{method: "POST", pattern: "/api/v1/offerings/{id}/submit", kind: api, documented: true, allow: actPropose, handle: s.apiSubmitOffering},
+		{method: "GET", pattern: "/api/v1/cases", kind: api, documented: true, allow: actViewCase, handle: s.apiCases},
+		{method: "GET", pattern: "/api/v1/cases/{id}", kind: api, documented: true, allow: actViewCase, handle: s.apiCase},
+		{method: "POST", pattern: "/api/v1/cases/{id}/actions/{action}", kind: api, documented: true, allow: actActOnCase, handle: s.apiAct},
+		{method: "GET", pattern: "/api/v1/people", kind: api, documented: true, allow: actReadPeople, handle: s.apiPeople},
 	}
 }
 
@@ -185,17 +249,45 @@ func (s *Server) routeHandler(rt route) http.Handler {
 		if info := infoOf(r.Context()); info != nil {
 			info.route, info.api = rt.name(), rt.kind == api
 		}
-		if rt.kind == page {
+		a, err := s.authenticate(r, rt)
+		if err != nil {
+			s.refuse(w, r, rt, err)
+			return
+		}
+		r = r.WithContext(context.WithValue(r.Context(), actorKey{}, a))
+		// Pages are all guarded; API routes when a browser's cookie is
+		// what authenticates them, since a forged request would carry it.
+		if rt.kind == page || a.session != "" {
 			if err := s.csrf.Check(r); err != nil {
 				s.fail(w, r, statusError{http.StatusForbidden, "This form was sent from another site, so it was refused. Open the page on this site and submit it again."})
 				return
 			}
 		}
+		if err := authorize(a, rt.allow, target{}); err != nil {
+			s.refuse(w, r, rt, err)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if err := rt.handle(w, r); err != nil {
-			s.fail(w, r, err)
+			s.refuse(w, r, rt, err)
 		}
 	})
+}
+
+// refuse answers a request the actor may not make: a browser that needs
+// to sign in is sent to the sign-in page, an API client gets a 401 with
+// the scheme to use, and anyone else the error.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, rt route, err error) {
+	if isUnauthorized(err) {
+		if rt.kind == page && r.Method == http.MethodGet {
+			signInRedirect(w, r)
+			return
+		}
+		if rt.kind == api {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cairn"`)
+		}
+	}
+	s.fail(w, r, err)
 }
 
 // unmatched answers a request no route matched with the mux's own status
@@ -243,6 +335,10 @@ func (s *Server) verify(ctx context.Context, data []byte) *verify.Report {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	if actorOf(r.Context()).signedIn() {
+		http.Redirect(w, r, "/tasks", http.StatusSeeOther)
+		return nil
+	}
 	http.Redirect(w, r, "/verify", http.StatusSeeOther)
 	return nil
 }
