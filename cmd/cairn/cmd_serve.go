@@ -17,7 +17,9 @@ import (
 	"cairn/internal/account"
 	"cairn/internal/config"
 	"cairn/internal/did"
+	"cairn/internal/notify"
 	"cairn/internal/org"
+	"cairn/internal/scheduler"
 	"cairn/internal/sqlstore"
 	"cairn/internal/verify"
 	"cairn/internal/web"
@@ -41,18 +43,6 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	logger := newLogger(e.stderr, cfg)
 
-	var fetcher did.Fetcher
-	var statuses verify.StatusFetcher
-	if cfg.AllowOutbound {
-		// A nil Client gets the guarded client: HTTPS only, public
-		// addresses only, bounded time and size.
-		f := did.HTTPFetcher{MaxBytes: maxFetchBytes}
-		fetcher = f
-		statuses = &statusFiles{byURL: map[string][]byte{}, net: f}
-	}
-	eng := newEngine(fetcher, statuses)
-	eng.verifier.Limits.MaxInputBytes = int(cfg.MaxUploadBytes)
-
 	_, dsn := cfg.Database()
 	if driver, _ := cfg.Database(); driver == config.SQLite && !strings.HasPrefix(dsn, "file:") && dsn != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(dsn), 0o700); err != nil {
@@ -69,13 +59,40 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
-	srv, err := web.New(web.Deps{Config: cfg, Verifier: eng.verifier, Store: store, Accounts: webAccounts{accounts}, Logger: logger, Now: time.Now})
-	if err != nil {
-		return err
+	return serveStore(ctx, e, cfg, logger, store, accounts, time.Now, nil)
+}
+
+// serveStore serves an open store until ctx is done: the web server, and
+// beside it the scheduler that does the approval work falling due and
+// sends the notifications queued. It stops them before returning, so the
+// caller may close the store then. ready, if not nil, is called with the
+// server's URL once it listens, before it says so on standard output.
+func serveStore(ctx context.Context, e env, cfg config.Config, logger *slog.Logger, store *sqlstore.Store, accounts *account.Service, now func() time.Time, ready func(url string) error) error {
+	var fetcher did.Fetcher
+	var statuses verify.StatusFetcher
+	if cfg.AllowOutbound {
+		// A nil Client gets the guarded client: HTTPS only, public
+		// addresses only, bounded time and size.
+		f := did.HTTPFetcher{MaxBytes: maxFetchBytes}
+		fetcher = f
+		statuses = &statusFiles{byURL: map[string][]byte{}, net: f}
 	}
+	eng := newEngine(fetcher, statuses)
+	eng.verifier.Limits.MaxInputBytes = int(cfg.MaxUploadBytes)
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	sso, err := newSSO(ctx, cfg, listenURL(ln.Addr()), accounts)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := web.New(web.Deps{Config: cfg, Verifier: eng.verifier, Store: store, Accounts: webAccounts{accounts}, SSO: sso, Logger: logger, Now: now})
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -86,7 +103,21 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+
+	stopBackground, err := startBackground(ctx, cfg, logger, store)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopBackground()
+
 	url := listenURL(ln.Addr())
+	if ready != nil {
+		if err := ready(url); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	logger.Info("serving", "url", url, "public_url", cfg.BaseURL, "config", cfg)
 	fmt.Fprintf(e.stdout, "cairn serving on %s\n", url)
 
@@ -111,6 +142,47 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	logger.Info("stopped")
 	return nil
 }
+
+// startBackground starts the work a server does besides answering
+// requests: every minute the scheduler does the approval work that fell
+// due (reminders, escalations, annual reviews, policy reviews) and the
+// outbox sends the notifications queued, through the configured SMTP relay
+// or, without one, to the log. The function it returns stops them and
+// waits, so that a send in progress is recorded before the store closes.
+func startBackground(ctx context.Context, cfg config.Config, logger *slog.Logger, store *sqlstore.Store) (stop func(), err error) {
+	var sender notify.Sender = notify.LogSender{Logger: logger}
+	if cfg.SMTPHost != "" {
+		smtp, err := notify.NewSMTPSender(notify.SMTPConfig{
+			Host: cfg.SMTPHost, Port: int(cfg.SMTPPort), From: cfg.SMTPFrom,
+			Username: cfg.SMTPUsername, Password: cfg.SMTPPassword,
+			AllowPlainOnLoopback: true,
+		})
+		if err != nil {
+			return nil, err
+		}
+		sender = smtp
+	}
+	worker, err := notify.NewWorker(store, sender, notify.WorkerOptions{Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("notification worker: %w", err)
+	}
+	sweeper, err := scheduler.New(store, store.Approvals(nil), scheduler.Options{Outbox: worker, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	sweepCtx, stopSweeping := context.WithCancel(context.WithoutCancel(ctx))
+	swept := make(chan error, 1)
+	go func() { swept <- sweeper.Run(sweepCtx, sweepEvery) }()
+	return func() {
+		stopSweeping()
+		if err := <-swept; err != nil && !errors.Is(err, context.Canceled) {
+			logger.Error("scheduler", "error", err)
+		}
+	}, nil
+}
+
+// sweepEvery is how often the scheduler looks for work that fell due.
+const sweepEvery = time.Minute
 
 // webAccounts is the account service as the web server asks for it.
 type webAccounts struct{ svc *account.Service }

@@ -52,7 +52,9 @@ func commands() map[string]command {
 		"bake":   {"bake a credential into a PNG or SVG badge", cmdBake},
 		"unbake": {"print the credential baked into a badge image", cmdUnbake},
 		"bench":  {"measure signing, verification and baking speed", cmdBench},
+		"load":   {"load a server on loopback: verify or registry requests per second", cmdLoad},
 		"serve":  {"serve the web pages, the JSON API and the VC API", cmdServe},
+		"demo":   {"create a populated demo database and serve it", cmdDemo},
 		"policy": {"check policy profile files, or list the built-in ones", cmdPolicy},
 		"audit":  {"verify the hash-chained audit log in the database", cmdAudit},
 		"version": {"print the version", func(_ context.Context, e env, _ []string) error {

@@ -196,6 +196,16 @@ func (o *OIDC) AuthCodeURL(state, nonce string) string {
 	return o.oauth().AuthCodeURL(state, oidc.Nonce(nonce))
 }
 
+// NewPKCEVerifier returns a fresh PKCE code verifier (RFC 7636) to keep
+// with state and nonce.
+func NewPKCEVerifier() string { return oauth2.GenerateVerifier() }
+
+// AuthCodeURLPKCE is AuthCodeURL with a PKCE code challenge (S256) made
+// from verifier, which the caller keeps and gives to ExchangePKCE.
+func (o *OIDC) AuthCodeURLPKCE(state, nonce, verifier string) string {
+	return o.oauth().AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier))
+}
+
 // Claims are what cairn takes from a verified ID token.
 type Claims struct {
 	Issuer        string
@@ -218,6 +228,20 @@ func errSSO(cause error) error {
 // email address outside AllowedDomain, or unverified when a domain is
 // required, is Forbidden.
 func (o *OIDC) Exchange(ctx context.Context, code, nonce string) (Claims, error) {
+	return o.exchange(ctx, code, nonce)
+}
+
+// ExchangePKCE is Exchange for a flow started by AuthCodeURLPKCE: it
+// proves to the provider that it holds the code verifier.
+func (o *OIDC) ExchangePKCE(ctx context.Context, code, nonce, verifier string) (Claims, error) {
+	// RFC 7636 §4.1: 43 to 128 characters.
+	if len(verifier) < 43 || len(verifier) > 128 {
+		return Claims{}, errSSO(errors.New("PKCE code verifier missing or of the wrong length"))
+	}
+	return o.exchange(ctx, code, nonce, oauth2.VerifierOption(verifier))
+}
+
+func (o *OIDC) exchange(ctx context.Context, code, nonce string, opts ...oauth2.AuthCodeOption) (Claims, error) {
 	switch {
 	case code == "" || len(code) > maxCodeBytes:
 		return Claims{}, errSSO(errors.New("authorization code missing or too long"))
@@ -225,7 +249,7 @@ func (o *OIDC) Exchange(ctx context.Context, code, nonce string) (Claims, error)
 		return Claims{}, errSSO(errors.New("nonce missing or too long"))
 	}
 	ctx = o.context(ctx)
-	tok, err := o.oauth().Exchange(ctx, code)
+	tok, err := o.oauth().Exchange(ctx, code, opts...)
 	if err != nil {
 		return Claims{}, errSSO(fmt.Errorf("exchange code: %w", err))
 	}

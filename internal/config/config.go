@@ -48,6 +48,33 @@ type Config struct {
 	// did:web documents and status lists. Off, such credentials verify
 	// only as far as cairn can tell offline.
 	AllowOutbound bool
+	// SMTPHost is the mail relay notifications are sent through; empty
+	// means they are written to the log instead. SMTPPort is its port
+	// (587 by default), SMTPFrom the sender ("Name <address>" or an
+	// address), and SMTPUsername and SMTPPassword, when the username is
+	// set, authenticate over TLS. The password is a secret.
+	SMTPHost     string
+	SMTPPort     int64
+	SMTPFrom     string
+	SMTPUsername string
+	SMTPPassword string
+	// OIDCIssuer, when set, turns on single sign-on with the OpenID
+	// provider at this issuer URL, for the client OIDCClientID with the
+	// secret OIDCClientSecret. OIDCRedirectURL is cairn's callback as
+	// registered at the provider (default: BaseURL/auth/oidc/callback);
+	// OIDCAllowedDomain, if set, admits only verified addresses in that
+	// domain; OIDCLabel is the sign-in button's text.
+	OIDCIssuer        string
+	OIDCClientID      string
+	OIDCClientSecret  string
+	OIDCRedirectURL   string
+	OIDCAllowedDomain string
+	OIDCLabel         string
+	// KeyFile holds the key-encryption key that seals the institutions'
+	// private signing keys in the database: 32 random bytes, created
+	// (mode 0600) when absent. Empty means issuer-keys.secret in DataDir.
+	// Losing it loses every issuing key; keep it out of database backups.
+	KeyFile string
 	// File is the configuration file the settings were read from, if any.
 	File string
 }
@@ -73,6 +100,7 @@ func Default() Config {
 		IdleTimeout:       120 * time.Second,
 		ShutdownGrace:     15 * time.Second,
 		AllowOutbound:     true,
+		SMTPPort:          587,
 	}
 }
 
@@ -86,6 +114,15 @@ func (c Config) Database() (driver, dsn string) {
 		return Postgres, c.DSN
 	}
 	return SQLite, strings.TrimPrefix(c.DSN, "sqlite:")
+}
+
+// KeyFilePath returns the key-encryption key file: KeyFile, or
+// issuer-keys.secret in the data directory.
+func (c Config) KeyFilePath() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
+	}
+	return filepath.Join(c.DataDir, "issuer-keys.secret")
 }
 
 func isPostgres(dsn string) bool {
@@ -150,7 +187,69 @@ func (c Config) Validate() error {
 			bad(s.name, "%s is outside (0, %s]", s.d, maxTimeout)
 		}
 	}
+	if c.SMTPHost != "" {
+		if strings.ContainsAny(c.SMTPHost, " /\\@:") {
+			bad("smtp_host", "%q is not a host name or address", c.SMTPHost)
+		}
+		if c.SMTPFrom == "" {
+			bad("smtp_from", "is empty; mail needs a sender address")
+		}
+	}
+	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		bad("smtp_port", "%d is not from 1 to 65535", c.SMTPPort)
+	}
+	c.validateOIDC(bad)
 	return errors.Join(errs...)
+}
+
+// OIDCCallbackPath is where the OpenID provider sends the browser back.
+const OIDCCallbackPath = "/auth/oidc/callback"
+
+// OIDCRedirect returns cairn's OIDC callback URL: OIDCRedirectURL, or the
+// callback path under base (BaseURL, or the listening URL when BaseURL is
+// empty).
+func (c Config) OIDCRedirect(base string) string {
+	if c.OIDCRedirectURL != "" {
+		return c.OIDCRedirectURL
+	}
+	if c.BaseURL != "" {
+		base = c.BaseURL
+	}
+	return strings.TrimRight(base, "/") + OIDCCallbackPath
+}
+
+func (c Config) validateOIDC(bad func(setting, format string, args ...any)) {
+	if c.OIDCIssuer == "" {
+		for _, s := range []struct{ key, v string }{
+			{"oidc_client_id", c.OIDCClientID}, {"oidc_client_secret", c.OIDCClientSecret},
+			{"oidc_redirect_url", c.OIDCRedirectURL}, {"oidc_allowed_domain", c.OIDCAllowedDomain},
+		} {
+			if s.v != "" {
+				bad(s.key, "is set but oidc_issuer is not; set both to turn on single sign-on")
+			}
+		}
+		return
+	}
+	if msg := checkBaseURL(c.OIDCIssuer); msg != "" {
+		bad("oidc_issuer", "%s", msg)
+	}
+	if c.OIDCClientID == "" || len(c.OIDCClientID) > 1000 {
+		bad("oidc_client_id", "is required with oidc_issuer, at most 1000 bytes")
+	}
+	if len(c.OIDCClientSecret) > 4096 {
+		bad("oidc_client_secret", "is longer than 4096 bytes")
+	}
+	if c.OIDCRedirectURL != "" {
+		if msg := checkBaseURL(c.OIDCRedirectURL); msg != "" {
+			bad("oidc_redirect_url", "%s", msg)
+		}
+	}
+	if d := c.OIDCAllowedDomain; len(d) > 253 || strings.ContainsAny(d, "@/: ") {
+		bad("oidc_allowed_domain", "%q is not a domain name such as kpu.ca", d)
+	}
+	if len(c.OIDCLabel) > 100 {
+		bad("oidc_label", "is longer than 100 bytes")
+	}
 }
 
 func checkBaseURL(s string) string {
@@ -220,8 +319,10 @@ func (c Config) LogValue() slog.Value {
 
 // redacted replaces the password in a URL, and password-like values in a
 // URL query or a key=value DSN, with "xxxxx".
+// mask stands for a secret wherever settings are shown.
+const mask = "xxxxx"
+
 func redacted(dsn string) string {
-	const mask = "xxxxx"
 	if strings.Contains(dsn, "://") {
 		u, err := url.Parse(dsn)
 		if err != nil {

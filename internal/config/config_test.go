@@ -119,6 +119,17 @@ func TestFileSetsEverySetting(t *testing.T) {
 		IdleTimeout:       3 * time.Minute,
 		ShutdownGrace:     20 * time.Second,
 		AllowOutbound:     false,
+		SMTPHost:          "mail.example.edu",
+		SMTPPort:          2587,
+		SMTPFrom:          "Micro-credentials <credentials@example.edu>",
+		SMTPUsername:      "cairn",
+		SMTPPassword:      "file-smtp-secret",
+		OIDCIssuer:        "https://login.example.edu/realms/staff",
+		OIDCClientID:      "cairn",
+		OIDCClientSecret:  "file-oidc-secret",
+		OIDCRedirectURL:   "https://credentials.example.edu/auth/oidc/callback",
+		OIDCAllowedDomain: "example.edu",
+		OIDCLabel:         "Sign in with Example",
 		File:              "testdata/cairn.yaml",
 	}
 	if c != want {
@@ -314,6 +325,42 @@ func TestSecretsAreRedacted(t *testing.T) {
 				t.Errorf("validation error shows the secret: %v", err)
 			}
 		})
+	}
+}
+
+func TestSMTPPasswordIsRedacted(t *testing.T) {
+	const secret = "relay-pass-9d41"
+	c, err := load(t, map[string]string{"CAIRN_SMTP_HOST": "mail.example.edu", "CAIRN_SMTP_FROM": "cairn@example.edu", "CAIRN_SMTP_PASSWORD": secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPPassword != secret {
+		t.Fatalf("smtp_password from the environment: got %q", c.SMTPPassword)
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("starting", "config", c)
+	for name, out := range map[string]string{"String": c.String(), "log": logged.String()} {
+		if strings.Contains(out, secret) || !strings.Contains(out, `smtp_password="xxxxx"`) && !strings.Contains(out, `"smtp_password":"xxxxx"`) {
+			t.Errorf("%s does not mask the SMTP password: %s", name, out)
+		}
+	}
+}
+
+func TestSMTPSettingsAreChecked(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"CAIRN_SMTP_HOST": "mail.example.edu"}, "smtp_from"},
+		{map[string]string{"CAIRN_SMTP_HOST": "mail example", "CAIRN_SMTP_FROM": "a@b.c"}, "smtp_host"},
+		{map[string]string{"CAIRN_SMTP_PORT": "70000"}, "smtp_port"},
+		{map[string]string{"CAIRN_SMTP_PORT": "many"}, "CAIRN_SMTP_PORT"},
+	}
+	for _, tt := range tests {
+		_, err := load(t, tt.env)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: got %v, want an error naming %s", tt.env, err, tt.want)
+		}
 	}
 }
 

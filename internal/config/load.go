@@ -28,7 +28,10 @@ type setting struct {
 	flag   string
 	usage  string
 	isBool bool
+	// secret settings are shown as a mask, or through redact when the
+	// value is only partly secret (a DSN's password).
 	secret bool
+	redact func(string) string
 	set    func(c *Config, v string) error
 	get    func(c *Config) string
 }
@@ -37,7 +40,10 @@ type setting struct {
 func (s setting) show(c *Config) string {
 	v := s.get(c)
 	if s.secret && v != "" {
-		return redacted(v)
+		if s.redact != nil {
+			return s.redact(v)
+		}
+		return mask
 	}
 	return v
 }
@@ -86,15 +92,33 @@ func settings() []setting {
 		return plainSet(c, strings.TrimRight(strings.TrimSpace(v), "/"))
 	}
 	dsn := str("dsn", "dsn", "database: a SQLite file `path` or a postgres:// URL (default: cairn.db in the data directory)", func(c *Config) *string { return &c.DSN })
-	dsn.secret = true
+	dsn.secret, dsn.redact = true, redacted
 	logFormat := str("log_format", "log-format", "log `format`: text or json", func(c *Config) *string { return &c.LogFormat })
 	plainFormat := logFormat.set
 	logFormat.set = func(c *Config, v string) error { return plainFormat(c, strings.ToLower(v)) }
+
+	smtpPassword := str("smtp_password", "smtp-password", "mail relay `password` (a secret)", func(c *Config) *string { return &c.SMTPPassword })
+	smtpPassword.secret = true
+	oidcSecret := str("oidc_client_secret", "oidc-client-secret", "cairn's client `secret` at the OpenID provider (a secret)", func(c *Config) *string { return &c.OIDCClientSecret })
+	oidcSecret.secret = true
+	smtpPort := setting{
+		key: "smtp_port", env: envName("smtp_port"), flag: "smtp-port", usage: "mail relay `port`",
+		set: func(c *Config, v string) error {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a port number", v)
+			}
+			c.SMTPPort = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.FormatInt(c.SMTPPort, 10) },
+	}
 
 	return []setting{
 		str("addr", "addr", "listen on `HOST:PORT` (port 0 picks a free port)", func(c *Config) *string { return &c.Addr }),
 		baseURL,
 		str("data_dir", "data", "data `directory`", func(c *Config) *string { return &c.DataDir }),
+		str("key_file", "key-file", "`file` holding the key that encrypts issuing keys at rest, created when absent (default: issuer-keys.secret in the data directory)", func(c *Config) *string { return &c.KeyFile }),
 		dsn,
 		{
 			key: "log_level", env: envName("log_level"), flag: "log-level", usage: "least severe `level` logged: debug, info, warn or error",
@@ -129,6 +153,17 @@ func settings() []setting {
 			},
 			get: func(c *Config) string { return strconv.FormatBool(c.AllowOutbound) },
 		},
+		str("smtp_host", "smtp-host", "mail relay `host` for notifications (default: notifications go to the log)", func(c *Config) *string { return &c.SMTPHost }),
+		smtpPort,
+		str("smtp_from", "smtp-from", "notification sender, an `address` or \"Name <address>\"", func(c *Config) *string { return &c.SMTPFrom }),
+		str("smtp_username", "smtp-username", "mail relay `user name`", func(c *Config) *string { return &c.SMTPUsername }),
+		smtpPassword,
+		str("oidc_issuer", "oidc-issuer", "OpenID provider's issuer `URL`; turns on single sign-on", func(c *Config) *string { return &c.OIDCIssuer }),
+		str("oidc_client_id", "oidc-client-id", "cairn's client `ID` at the OpenID provider", func(c *Config) *string { return &c.OIDCClientID }),
+		oidcSecret,
+		str("oidc_redirect_url", "oidc-redirect-url", "callback `URL` registered at the OpenID provider (default: BASE_URL"+OIDCCallbackPath+")", func(c *Config) *string { return &c.OIDCRedirectURL }),
+		str("oidc_allowed_domain", "oidc-allowed-domain", "admit by single sign-on only verified email addresses in this `domain`", func(c *Config) *string { return &c.OIDCAllowedDomain }),
+		str("oidc_label", "oidc-label", "`text` of the single sign-on button, e.g. \"Sign in with KPU\"", func(c *Config) *string { return &c.OIDCLabel }),
 	}
 }
 

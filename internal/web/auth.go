@@ -217,6 +217,8 @@ type signInView struct {
 	Next      string
 	Error     string
 	Available bool
+	// SSOLabel is the single sign-on button's text; "" hides it.
+	SSOLabel string
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
@@ -224,7 +226,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	s.render(w, r, http.StatusOK, "signin", "Sign in", signInView{Next: safeNext(r.URL.Query().Get("next")), Available: s.accounts != nil})
+	s.render(w, r, http.StatusOK, "signin", "Sign in", signInView{Next: safeNext(r.URL.Query().Get("next")), Available: s.accounts != nil, SSOLabel: s.ssoLabel()})
 	return nil
 }
 
@@ -232,7 +234,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return formError(err)
 	}
-	view := signInView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next")), Available: s.accounts != nil}
+	view := signInView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next")), Available: s.accounts != nil, SSOLabel: s.ssoLabel()}
 	if len(view.Email) > maxEmailBytes {
 		view.Email = ""
 	}

@@ -61,6 +61,10 @@ func scopesOf(act action) []string {
 		return []string{ScopeCasesWrite}
 	case actAdmin:
 		return []string{ScopeAdmin}
+	case actAward:
+		return []string{ScopeAwardsWrite, ScopeCredentialsIssue}
+	case actReadAwards:
+		return []string{ScopeAwardsWrite, ScopeCredentialsIssue, ScopeCredentialsRead}
 	}
 	return nil
 }
@@ -124,9 +128,14 @@ func authorize(a *actor, act action, t target) error {
 			}
 		}
 	case actLifecycle:
-		allowed = a.hasRole(inst, org.ProgramAreaStaff, org.Provost, org.ProvostOffice, org.Dean)
+		// Committee chairs act on proposed discontinuances.
+		allowed = a.hasRole(inst, org.ProgramAreaStaff, org.Provost, org.ProvostOffice, org.Dean) || a.sits(inst, true)
 	case actAdmin:
 		allowed = a.hasRole(inst, org.Administrator)
+	case actAward, actReadAwards:
+		// Staff get this far; whether they may award the offering is
+		// theirs by office or nomination (sqlstore.AwardRights).
+		allowed = a.staff(inst)
 	}
 	if !allowed {
 		return apperror.New(apperror.Forbidden, "your roles do not allow this")

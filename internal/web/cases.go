@@ -57,7 +57,9 @@ type caseView struct {
 	History       []historyView         `json:"history"`
 
 	// What the action forms need; not part of the API answer.
-	Members   []personRef     `json:"-"`
+	Members []personRef `json:"-"`
+	// Eligible are the members the chair may assign as reviewers now.
+	Eligible  []personRef     `json:"-"`
 	Questions []questionView  `json:"-"`
 	Error     string          `json:"-"`
 	ErrorOf   string          `json:"-"`
@@ -215,6 +217,9 @@ func (s *Server) caseView(ctx context.Context, a *actor, cc *caseContext, diffFr
 				for _, id := range cc.roster.Members(st.Committee) {
 					v.Members = append(v.Members, n.ref(id))
 				}
+				for _, id := range eligibleReviewers(c, cc.roster, st) {
+					v.Eligible = append(v.Eligible, n.ref(id))
+				}
 			}
 		}
 	}
@@ -358,6 +363,27 @@ func (s *Server) extraActions(a *actor, cc *caseContext, v *caseView) {
 	}
 }
 
+// eligibleReviewers are the members of the step's committee the chair may
+// assign: never a proponent, nor a member who declared a conflict, nor the
+// chair unless the step includes the chair, nor anyone already assigned
+// (or replaced or recused) at this visit. The engine checks the same when
+// the form is sent.
+func eligibleReviewers(c *approval.Case, r *approval.Roster, st *policy.Step) []int64 {
+	chair, hasChair := r.Chair(st.Committee)
+	var out []int64
+	for _, id := range r.Members(st.Committee) {
+		switch {
+		case c.IsProponent(id),
+			hasChair && id == chair && !st.IncludeChair,
+			slices.ContainsFunc(c.Conflicts, func(x approval.Conflict) bool { return x.Person == id }),
+			slices.ContainsFunc(c.Assignments, func(x approval.Assignment) bool { return x.Visit == c.Visit && x.Reviewer == id }):
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
 func questionsOf(p *policy.Profile, st *policy.Step) []questionView {
 	var out []questionView
 	for _, id := range st.Questions {
@@ -384,7 +410,7 @@ func (s *Server) caseDiff(ctx context.Context, c *approval.Case, v *caseView, fr
 		f := x.Form()
 		for _, def := range catalog.Fields() {
 			if val, _ := f.Value(def.Key); !val.Empty() {
-				v.Form = append(v.Form, formValueView{Label: def.Label, Value: val.String()})
+				v.Form = append(v.Form, formValueView{Label: def.Label, Value: fieldValueText(def, val)})
 			}
 		}
 	}
@@ -400,7 +426,9 @@ func (s *Server) caseDiff(ctx context.Context, c *approval.Case, v *caseView, fr
 		return nil
 	}
 	v.DiffFrom, v.DiffTo = from, to
-	v.Diff = catalog.Diff(a.Form(), b.Form())
+	for _, ch := range catalog.Diff(a.Form(), b.Form()) {
+		v.Diff = append(v.Diff, changeText(ch))
+	}
 	return nil
 }
 

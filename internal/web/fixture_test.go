@@ -58,6 +58,9 @@ type fixture struct {
 	logs           *syncBuffer
 	store          *sqlstore.Store
 	accounts       *fakeAccounts
+	// now is what the store's and the server's clocks read: testNow
+	// unless a test moves it.
+	now time.Time
 }
 
 func newFixture(t testing.TB, edit func(*config.Config)) *fixture {
@@ -68,6 +71,7 @@ func newFixture(t testing.TB, edit func(*config.Config)) *fixture {
 		holder: newIdentity(t),
 		di:     proof.DataIntegrity{Canon: proof.RDFC{LD: ld}},
 		logs:   &syncBuffer{},
+		now:    testNow,
 	}
 	v := &verify.Verifier{DI: f.di, JWT: f.jwt, Keys: did.NewResolver(did.ResolverConfig{}), Now: func() time.Time { return testNow }}
 	cfg := config.Default()
@@ -75,13 +79,13 @@ func newFixture(t testing.TB, edit func(*config.Config)) *fixture {
 		edit(&cfg)
 	}
 	log := slog.New(slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	store, err := sqlstore.Open(context.Background(), ":memory:", sqlstore.Options{Clock: func() time.Time { return testNow }})
+	store, err := sqlstore.Open(context.Background(), ":memory:", sqlstore.Options{Clock: func() time.Time { return f.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
 	f.store, f.accounts = store, newFakeAccounts(store)
-	srv, err := New(Deps{Config: cfg, Verifier: v, Store: store, Accounts: f.accounts, Logger: log, Now: func() time.Time { return testNow }})
+	srv, err := New(Deps{Config: cfg, Verifier: v, Store: store, Accounts: f.accounts, Logger: log, Now: func() time.Time { return f.now }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,12 +23,17 @@ func allowedBy(act action, persona string, isAPI bool) bool {
 		if !isAPI {
 			return act == actPublic
 		}
+		if act == actAward || act == actReadAwards {
+			return false // the cases scopes do not grant awarding
+		}
 		persona = "pat"
 	case "token:other":
 		if !isAPI {
 			return act == actPublic
 		}
-		return act == actPublic || act == actSignedIn
+		// awards:write lets the proponent, who is staff, reach the
+		// awarding routes; whether they may award is the handlers'.
+		return act == actPublic || act == actSignedIn || act == actAward || act == actReadAwards
 	}
 	switch act {
 	case actPublic:
@@ -47,6 +52,10 @@ func allowedBy(act action, persona string, isAPI bool) bool {
 		return persona == "secretary"
 	case actAdmin:
 		return persona == "admin"
+	case actAward, actReadAwards:
+		return slices.Contains(staff, persona)
+	case actLifecycle:
+		return persona == "provost" || persona == "chair"
 	}
 	return false
 }

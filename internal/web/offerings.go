@@ -137,7 +137,7 @@ func (s *Server) newOfferingPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	units, err := s.unitChoices(r.Context(), inst, 0)
+	units, err := s.unitChoices(r.Context(), inst, a.homeUnit(inst))
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,11 @@ func (s *Server) offeringPage(w http.ResponseWriter, r *http.Request) error {
 	var fields []formValueView
 	for _, fv := range formFields(p, o.Draft, nil) {
 		if fv.Value != "" {
-			fields = append(fields, formValueView{Label: fv.Label, Value: fv.Value})
+			val := fv.Value
+			if fv.Type == string(catalog.TypeChoice) {
+				val = wordFor(val)
+			}
+			fields = append(fields, formValueView{Label: fv.Label, Value: val})
 		}
 	}
 	s.render(w, r, http.StatusOK, "offering", o.Draft.Title, struct {

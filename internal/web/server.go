@@ -36,6 +36,8 @@ type Server struct {
 	store     *sqlstore.Store
 	approvals *sqlstore.Approvals
 	accounts  Accounts
+	sso       SSO
+	issuers   Issuers
 	log       *slog.Logger
 	now       func() time.Time
 
@@ -60,6 +62,13 @@ type Deps struct {
 	// Accounts signs people in and finds sessions and API tokens; nil
 	// means no one can sign in, and only public pages answer.
 	Accounts Accounts
+	// SSO signs people in with an OpenID provider; nil means single
+	// sign-on is off. It needs Accounts for the session it starts.
+	SSO SSO
+	// Issuers gives each institution's issuing identity: what signs its
+	// awards and status lists. Nil means nothing can be awarded, revoked
+	// or published as a status list.
+	Issuers Issuers
 	// Logger receives the structured log; nil discards it.
 	Logger *slog.Logger
 	// Now reads the time; nil means time.Now.
@@ -81,8 +90,8 @@ func New(d Deps) (*Server, error) {
 		d.Now = time.Now
 	}
 	cfg := d.Config
-	s := &Server{cfg: cfg, verifier: d.Verifier, store: d.Store, approvals: d.Store.Approvals(nil), accounts: d.Accounts,
-		log: d.Logger, now: d.Now, csrf: http.NewCrossOriginProtection()}
+	s := &Server{cfg: cfg, verifier: d.Verifier, store: d.Store, approvals: d.Store.Approvals(nil), accounts: d.Accounts, sso: d.SSO,
+		issuers: d.Issuers, log: d.Logger, now: d.Now, csrf: http.NewCrossOriginProtection()}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, fmt.Errorf("new server: %w", err)
@@ -107,7 +116,10 @@ func New(d Deps) (*Server, error) {
 
 // pageNames are the page templates, each parsed with the layout.
 var pageNames = []string{"verify", "error", "signin", "tasks", "offerings", "offering", "offering_edit",
-	"cases", "case", "provost", "secretariat", "admin", "admin_institution"}
+	"cases", "case", "provost", "secretariat", "admin", "admin_institution",
+	"offering_diff", "lifecycle", "admin_people", "admin_committee",
+	"registry", "registry_institution", "registry_offering",
+	"awards", "award", "batch"}
 
 func parsePages() (map[string]*template.Template, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
@@ -178,9 +190,18 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/verify", kind: page, handle: s.verifyForm},
 		{method: "POST", pattern: "/verify", kind: page, upload: true, handle: s.verifyUpload},
 
+		{method: "GET", pattern: "/registry", kind: page, handle: s.registrySearchPage},
+		{method: "GET", pattern: "/registry/{institution}", kind: page, handle: s.registryInstitutionPage},
+		{method: "GET", pattern: "/registry/{institution}/{offering}", kind: page, handle: s.registryOfferingPage},
+		{method: "GET", pattern: "/registry/{institution}/{offering}/ctdl.jsonld", kind: api, documented: true, handle: s.registryCTDL},
+		{method: "GET", pattern: "/registry/{institution}/{offering}/achievement.json", kind: api, documented: true, handle: s.registryAchievement},
+		{method: "GET", pattern: "/api/v1/registry", kind: api, documented: true, handle: s.apiRegistry},
+
 		{method: "GET", pattern: "/signin", kind: page, handle: s.signInForm},
 		{method: "POST", pattern: "/signin", kind: page, handle: s.signIn},
 		{method: "POST", pattern: "/signout", kind: page, handle: s.signOut},
+		{method: "GET", pattern: oidcStartPath, kind: page, handle: s.oidcStart},
+		{method: "GET", pattern: oidcCallbackPath, kind: page, handle: s.oidcCallback},
 
 		{method: "GET", pattern: "/tasks", kind: page, allow: actSignedIn, handle: s.tasksPage},
 		{method: "GET", pattern: "/offerings", kind: page, allow: actReadOfferings, handle: s.offeringsPage},
@@ -190,6 +211,7 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/offerings/{id}/edit", kind: page, allow: actPropose, handle: s.editOfferingPage},
 		{method: "POST", pattern: "/offerings/{id}/edit", kind: page, allow: actPropose, handle: s.saveOfferingPage},
 		{method: "POST", pattern: "/offerings/{id}/submit", kind: page, allow: actPropose, handle: s.submitOfferingPage},
+		{method: "GET", pattern: "/offerings/{id}/diff", kind: page, allow: actReadOfferings, handle: s.offeringDiffPage},
 		{method: "GET", pattern: "/cases", kind: page, allow: actViewCase, handle: s.casesPage},
 		{method: "GET", pattern: "/cases/{id}", kind: page, allow: actViewCase, handle: s.casePage},
 		{method: "POST", pattern: "/cases/{id}/actions/{action}", kind: page, allow: actActOnCase, handle: s.actPage},
@@ -199,6 +221,22 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/secretariat", kind: page, allow: actSecretariat, handle: s.secretariatPage},
 		{method: "GET", pattern: "/admin", kind: page, allow: actAdmin, handle: s.adminPage},
 		{method: "GET", pattern: "/admin/institutions/{id}", kind: page, allow: actAdmin, handle: s.adminInstitutionPage},
+		{method: "GET", pattern: "/lifecycle", kind: page, allow: actLifecycle, handle: s.lifecyclePage},
+		{method: "POST", pattern: "/lifecycle/institutions/{id}/check", kind: page, allow: actLifecycle, handle: s.lifecycleCheckPage},
+		{method: "POST", pattern: "/lifecycle/reviews/{id}/complete", kind: page, allow: actLifecycle, handle: s.completeReviewPage},
+		{method: "POST", pattern: "/lifecycle/discontinuances/{id}/{action}", kind: page, allow: actLifecycle, handle: s.discontinuancePage},
+
+		{method: "GET", pattern: "/offerings/{id}/awards", kind: page, allow: actReadAwards, handle: s.awardsPage},
+		{method: "POST", pattern: "/offerings/{id}/awards", kind: page, allow: actAward, handle: s.issueAwardPage},
+		{method: "POST", pattern: "/offerings/{id}/batches", kind: page, upload: true, allow: actAward, handle: s.uploadBatchPage},
+		{method: "POST", pattern: "/offerings/{id}/issuers", kind: page, allow: actAward, handle: s.nominatePage},
+		{method: "POST", pattern: "/offerings/{id}/issuers/withdraw", kind: page, allow: actAward, handle: s.withdrawNominationPage},
+		{method: "GET", pattern: "/batches/{id}", kind: page, allow: actAward, handle: s.batchPage},
+		{method: "POST", pattern: "/batches/{id}/confirm", kind: page, allow: actAward, handle: s.confirmBatchPage},
+		{method: "POST", pattern: "/batches/{id}/cancel", kind: page, allow: actAward, handle: s.cancelBatchPage},
+		{method: "GET", pattern: "/awards/{id}", kind: page, allow: actReadAwards, handle: s.awardPage},
+		{method: "POST", pattern: "/awards/{id}/status", kind: page, allow: actAward, handle: s.awardStatusPage},
+		{method: "POST", pattern: "/awards/{id}/correct", kind: page, allow: actAward, handle: s.correctAwardPage},
 
 		{method: "GET", pattern: "/healthz", kind: api, documented: true, handle: s.healthz},
 		{method: "GET", pattern: "/metrics", kind: api, documented: true, handle: s.serveMetrics},
@@ -218,6 +256,14 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/api/v1/cases/{id}", kind: api, documented: true, allow: actViewCase, handle: s.apiCase},
 		{method: "POST", pattern: "/api/v1/cases/{id}/actions/{action}", kind: api, documented: true, allow: actActOnCase, handle: s.apiAct},
 		{method: "GET", pattern: "/api/v1/people", kind: api, documented: true, allow: actReadPeople, handle: s.apiPeople},
+		{method: "POST", pattern: "/api/v1/offerings/{id}/awards", kind: api, documented: true, allow: actAward, handle: s.apiIssueAward},
+		{method: "POST", pattern: "/api/v1/offerings/{id}/batches", kind: api, upload: true, documented: true, allow: actAward, handle: s.apiCreateBatch},
+		{method: "GET", pattern: "/api/v1/batches/{id}", kind: api, documented: true, allow: actAward, handle: s.apiBatch},
+		{method: "POST", pattern: "/api/v1/batches/{id}/confirm", kind: api, documented: true, allow: actAward, handle: s.apiConfirmBatch},
+		{method: "GET", pattern: "/api/v1/awards/{id}", kind: api, documented: true, allow: actReadAwards, handle: s.apiAward},
+		{method: "POST", pattern: "/api/v1/awards/{id}/revoke", kind: api, documented: true, allow: actAward, handle: s.apiRevoke},
+		{method: "POST", pattern: "/api/v1/awards/{id}/suspend", kind: api, documented: true, allow: actAward, handle: s.apiSuspend},
+		{method: "POST", pattern: "/api/v1/awards/{id}/reinstate", kind: api, documented: true, allow: actAward, handle: s.apiReinstate},
 	}
 }
 

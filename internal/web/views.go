@@ -40,6 +40,7 @@ func navOf(a *actor) navView {
 	add(actChair, "/committee", "Committee")
 	add(actProvost, "/provost", "Provost")
 	add(actSecretariat, "/secretariat", "Agendas")
+	add(actLifecycle, "/lifecycle", "Reviews")
 	add(actAdmin, "/admin", "Administration")
 	n.Links = append(n.Links, navLink{"/verify", "Verify"})
 	return n
@@ -66,6 +67,8 @@ var templateFuncs = template.FuncMap{
 		return t.UTC().Format(time.RFC3339)
 	},
 	"humanize": humanize,
+	"label":    wordFor,
+	"percent":  func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" },
 	"lines":    func(s string) []string { return strings.Split(s, "\n") },
 	"add":      func(a, b int) int { return a + b },
 }

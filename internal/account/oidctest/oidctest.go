@@ -66,6 +66,9 @@ type Provider struct {
 type grant struct {
 	token       Token
 	redirectURI string // "" when the code was added directly
+	// challenge is the PKCE S256 code challenge the authorization request
+	// carried; the token request must then prove its verifier.
+	challenge string
 }
 
 // Start runs a provider for a client with the ID and secret until the test
@@ -196,12 +199,15 @@ func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	case err != nil || !redirect.IsAbs():
 		http.Error(w, "bad redirect_uri", http.StatusBadRequest)
 		return
+	case q.Get("code_challenge") != "" && q.Get("code_challenge_method") != "S256":
+		http.Error(w, "only the S256 code challenge method is supported", http.StatusBadRequest)
+		return
 	}
 	p.mu.Lock()
 	who := p.signIn
 	code := rand.Text()
 	if who != nil {
-		p.codes[code] = grant{token: Token{Identity: *who, Nonce: q.Get("nonce")}, redirectURI: q.Get("redirect_uri")}
+		p.codes[code] = grant{token: Token{Identity: *who, Nonce: q.Get("nonce")}, redirectURI: q.Get("redirect_uri"), challenge: q.Get("code_challenge")}
 	}
 	p.mu.Unlock()
 	if who == nil {
@@ -247,6 +253,15 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 	if !ok || (g.redirectURI != "" && g.redirectURI != r.PostForm.Get("redirect_uri")) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant"})
 		return
+	}
+	if g.challenge != "" {
+		// RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) must equal the
+		// challenge.
+		sum := sha256.Sum256([]byte(r.PostForm.Get("code_verifier")))
+		if subtle.ConstantTimeCompare([]byte(base64.RawURLEncoding.EncodeToString(sum[:])), []byte(g.challenge)) != 1 {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_grant", "error_description": "PKCE verification failed"})
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"access_token": rand.Text(),

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDemo runs cairn demo as the README says, on a folder of the test's:
+// it prints the URL and the sign-ins, writes them to demo.json (readable
+// by its owner only), serves the populated database, and stops cleanly.
+// A second demo on the same folder is refused rather than overwriting it.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, strings.NewReader(""), stdout, stderr)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("cairn demo ended with %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("cairn demo did not stop within 15s of being cancelled")
+		}
+	}()
+
+	addr := regexp.MustCompile(`serving on (http://127\.0\.0\.1:[0-9]+)`)
+	var base string
+	for deadline := time.Now().Add(60 * time.Second); base == "" && time.Now().Before(deadline); {
+		if m := addr.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+			break
+		}
+		select {
+		case err := <-done:
+			done <- err
+			t.Fatalf("cairn demo exited early: %v\n%s", err, stderr)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if base == "" {
+		t.Fatalf("cairn demo printed no URL within 60s; stdout %q", stdout)
+	}
+	out := stdout.String()
+	for _, want := range []string{"2 institutions", "explore-cairn-demo", "Kwantlen", "Yukon"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the printout lacks %q:\n%s", want, out)
+		}
+	}
+
+	path := filepath.Join(dir, "demo.json")
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("demo.json has mode %v, want 0600: it holds passwords", info.Mode().Perm())
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct {
+		SignIns []struct {
+			Email, Password string
+		} `json:"sign_ins"`
+		Offerings []json.RawMessage `json:"offerings"`
+	}
+	if err := json.Unmarshal(raw, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.SignIns) < 10 || len(sum.Offerings) < 10 {
+		t.Fatalf("demo.json lists %d sign-ins and %d offerings, want a populated demo", len(sum.SignIns), len(sum.Offerings))
+	}
+
+	// The first sign-in works against the served database.
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	form := url.Values{"email": {sum.SignIns[0].Email}, "password": {sum.SignIns[0].Password}}.Encode()
+	req, _ := http.NewRequest("POST", base+"/signin", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = client.Get(base + "/api/v1/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(me), sum.SignIns[0].Email) {
+		t.Errorf("after signing in as %s, /api/v1/me answers %d %s", sum.SignIns[0].Email, resp.StatusCode, me)
+	}
+
+	err = run(context.Background(), []string{"demo", "--addr", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "already holds a database") {
+		t.Errorf("a second demo on the same folder: got %v, want a refusal", err)
+	}
+}

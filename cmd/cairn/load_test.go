@@ -1,0 +1,102 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// loadFigures reads the NAME VALUE lines cairn load prints.
+func loadFigures(t *testing.T, out string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		name, value, ok := strings.Cut(line, " ")
+		if !ok {
+			t.Fatalf("line %q is not NAME VALUE", line)
+		}
+		got[name] = strings.TrimSpace(value)
+	}
+	return got
+}
+
+// TestLoad runs each load mode briefly with small sizes: every request
+// succeeds, and the figures are printed, numeric and consistent.
+func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load runs a server for a second per mode")
+	}
+	for _, tt := range []struct {
+		mode     string
+		args     []string
+		endpoint string
+	}{
+		{"verify", []string{"load", "verify", "--seconds", "1", "--concurrency", "2"}, "POST /api/v1/verify"},
+		{"registry", []string{"load", "registry", "--offerings", "300", "--seconds", "1", "--concurrency", "2"}, "GET /api/v1/registry"},
+	} {
+		t.Run(tt.mode, func(t *testing.T) {
+			out, stderr, code := cli(t, "", tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
+			}
+			f := loadFigures(t, out)
+			if f["mode"] != tt.mode || f["endpoint"] != tt.endpoint || f["concurrency"] != "2" || f["errors"] != "0" {
+				t.Errorf("got mode %q endpoint %q concurrency %q errors %q, want %s, %s, 2, 0:\n%s", f["mode"], f["endpoint"], f["concurrency"], f["errors"], tt.mode, tt.endpoint, out)
+			}
+			num := func(name string) float64 {
+				v, err := strconv.ParseFloat(f[name], 64)
+				if err != nil {
+					t.Errorf("%s: %q is not a number:\n%s", name, f[name], out)
+				}
+				return v
+			}
+			secs, reqs, rps := num("seconds"), num("requests"), num("rps")
+			if secs < 1 || secs > 30 {
+				t.Errorf("ran %.2fs, want about 1s", secs)
+			}
+			if reqs < 1 || rps <= 0 || rps > reqs/secs*1.01 || rps < reqs/secs*0.99 {
+				t.Errorf("requests %v in %vs but rps %v", reqs, secs, rps)
+			}
+			p50, p95, p99, maxMS := num("p50_ms"), num("p95_ms"), num("p99_ms"), num("max_ms")
+			if p50 <= 0 || p50 > p95 || p95 > p99 || p99 > maxMS {
+				t.Errorf("latencies not ordered: p50 %v p95 %v p99 %v max %v", p50, p95, p99, maxMS)
+			}
+			if !strings.HasSuffix(f["target"], ": met") && !strings.HasSuffix(f["target"], ": not met") {
+				t.Errorf("target line %q says neither met nor not met", f["target"])
+			}
+		})
+	}
+}
+
+func TestLoadUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"load"},
+		{"load", "fly"},
+		{"load", "verify", "--seconds", "0"},
+		{"load", "verify", "--seconds", "NaN"},
+		{"load", "verify", "--concurrency", "0"},
+		{"load", "verify", "--offerings", "10"},
+		{"load", "registry", "--offerings", "0"},
+		{"load", "registry", "extra"},
+	} {
+		if _, stderr, code := cli(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	var lat []time.Duration
+	for i := 1; i <= 200; i++ {
+		lat = append(lat, time.Duration(i)*time.Millisecond)
+	}
+	for p, want := range map[float64]time.Duration{50: 100 * time.Millisecond, 99: 198 * time.Millisecond, 100: 200 * time.Millisecond, 0: time.Millisecond} {
+		if got := percentile(lat, p); got != want {
+			t.Errorf("p%v: got %v, want %v", p, got, want)
+		}
+	}
+	if got := percentile(nil, 99); got != 0 {
+		t.Errorf("p99 of nothing: got %v", got)
+	}
+}
