@@ -242,3 +242,39 @@ func listenURL(a net.Addr) string {
 	}
 	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
 }
+
+// IssueToken, Tokens and RevokeToken let the server's token pages manage
+// API tokens (web.TokenManager).
+func (a webAccounts) IssueToken(ctx context.Context, personID int64, name string, scopes []string, issuerDID string, expires time.Time) (string, web.TokenInfo, error) {
+	sc := make([]account.Scope, len(scopes))
+	for i, s := range scopes {
+		sc[i] = account.Scope(s)
+	}
+	secret, t, err := a.svc.IssueToken(ctx, personID, name, sc, issuerDID, expires)
+	return secret, tokenInfo(t), err
+}
+
+func (a webAccounts) Tokens(ctx context.Context, personID int64) ([]web.TokenInfo, error) {
+	ts, err := a.svc.Tokens(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.TokenInfo, len(ts))
+	for i, t := range ts {
+		out[i] = tokenInfo(t)
+	}
+	return out, nil
+}
+
+func (a webAccounts) RevokeToken(ctx context.Context, id, by int64) error {
+	return a.svc.RevokeToken(ctx, id, by)
+}
+
+func tokenInfo(t account.Token) web.TokenInfo {
+	scopes := make([]string, len(t.Scopes))
+	for i, s := range t.Scopes {
+		scopes[i] = string(s)
+	}
+	return web.TokenInfo{ID: t.ID, Name: t.Name, Scopes: scopes, IssuerDID: t.IssuerDID,
+		CreatedAt: t.CreatedAt, ExpiresAt: t.ExpiresAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +81,7 @@ func TestDemo(t *testing.T) {
 	var sum struct {
 		SignIns []struct {
 			Email, Password string
+			Roles           []string
 		} `json:"sign_ins"`
 		Offerings []json.RawMessage `json:"offerings"`
 	}
@@ -108,6 +112,89 @@ func TestDemo(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(me), sum.SignIns[0].Email) {
 		t.Errorf("after signing in as %s, /api/v1/me answers %d %s", sum.SignIns[0].Email, resp.StatusCode, me)
+	}
+
+	// API tokens: a signed-in reviewer makes one with the scopes their
+	// roles allow, a machine client uses it, and once revoked it stops
+	// working. A learner cannot give a token scopes beyond their roles,
+	// and a token cannot make tokens.
+	signIn := func(want string) *http.Client {
+		t.Helper()
+		for _, si := range sum.SignIns {
+			if !slices.Contains(si.Roles, want) {
+				continue
+			}
+			jar, _ := cookiejar.New(nil)
+			c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+			resp, err := c.PostForm(base+"/signin", url.Values{"email": {si.Email}, "password": {si.Password}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return c
+		}
+		t.Fatalf("the demo has no one with the role %s", want)
+		return nil
+	}
+	call := func(c *http.Client, method, path, bearer, body string) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", base)
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		json.NewDecoder(resp.Body).Decode(&v)
+		return resp.StatusCode, v
+	}
+	admin := signIn("administrator")
+	code, made := call(admin, "POST", "/api/v1/tokens", "", `{"name":"SIS nightly import","scopes":["cases:read"],"days":30}`)
+	secret, _ := made["secret"].(string)
+	if code != http.StatusCreated || secret == "" {
+		t.Fatalf("making a token: got %d %v", code, made)
+	}
+	machine := &http.Client{Timeout: 10 * time.Second}
+	if code, v := call(machine, "GET", "/api/v1/cases", secret, ""); code != 200 {
+		t.Errorf("the token reading cases: got %d %v, want 200", code, v)
+	}
+	if code, _ := call(machine, "POST", "/api/v1/offerings", secret, `{"institutionId":1}`); code != http.StatusForbidden {
+		t.Errorf("a cases:read token proposing: got %d, want 403", code)
+	}
+	if code, _ := call(machine, "POST", "/api/v1/tokens", secret, `{"name":"again","scopes":["cases:read"]}`); code != http.StatusForbidden {
+		t.Errorf("a token making a token: got %d, want 403", code)
+	}
+	if code, v := call(signIn("learner"), "POST", "/api/v1/tokens", "", `{"name":"mine","scopes":["admin"]}`); code != http.StatusForbidden {
+		t.Errorf("a learner asking for the admin scope: got %d %v, want 403", code, v)
+	}
+	id := int64(made["token"].(map[string]any)["id"].(float64))
+	if code, _ := call(admin, "DELETE", "/api/v1/tokens/"+strconv.FormatInt(id, 10), "", ""); code != http.StatusNoContent {
+		t.Errorf("revoking the token: got %d, want 204", code)
+	}
+	if code, _ := call(machine, "GET", "/api/v1/cases", secret, ""); code != http.StatusUnauthorized {
+		t.Errorf("the revoked token: got %d, want 401", code)
+	}
+	if _, list := call(admin, "GET", "/api/v1/tokens", "", ""); strings.Contains(fmt.Sprint(list), secret) {
+		t.Error("the token list shows the secret")
+	}
+	resp, err = admin.Get(base + "/account/tokens")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"SIS nightly import", "revoked", "Create token", `name="scope" value="admin"`} {
+		if resp.StatusCode != 200 || !strings.Contains(string(page), want) {
+			t.Errorf("the token page (%d) lacks %q", resp.StatusCode, want)
+		}
+	}
+	if strings.Contains(string(page), secret) {
+		t.Error("the token page shows a secret it showed before")
 	}
 
 	err = run(context.Background(), []string{"demo", "--addr", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)

@@ -11,11 +11,12 @@ import (
 	"cairn/internal/org"
 )
 
-// CentralOfficeRole is the role of the central office that sets up each
-// approved offering's badge and may award any offering of its
+// CentralOfficeRoles are the roles of the central office that sets up
+// each approved offering's badge and may award any offering of its
 // institution (KPU consultation record, "Where will micro-credentials be
-// housed").
-const CentralOfficeRole = org.Registrar
+// housed"): the registrar and the credentials staff holding the issuer
+// role. People of a department get a nomination per offering instead.
+var CentralOfficeRoles = []org.Role{org.Registrar, org.Issuer}
 
 // NominatingRoles are the roles that let a person of an offering's unit
 // (or of a unit above it) nominate who awards the offering.
@@ -90,7 +91,7 @@ func (tx *Tx) awardRights(personID, offeringID int64) (AwardRights, error) {
 		return r, err
 	}
 	for _, g := range grants {
-		if g.role == CentralOfficeRole {
+		if slices.Contains(CentralOfficeRoles, g.role) {
 			r.Central = true
 		}
 		if slices.Contains(NominatingRoles, g.role) && g.unit != 0 && slices.Contains(units, g.unit) {

@@ -44,6 +44,7 @@ func TestAwardRights(t *testing.T) {
 			return p.ID
 		}
 		registrar := person("registrar", org.RoleGrant{InstitutionID: inst.ID, Role: org.Registrar})
+		credentials := person("credentials", org.RoleGrant{InstitutionID: inst.ID, Role: org.Issuer, UnitID: elsewhere})
 		yukonRegistrar := person("yreg", org.RoleGrant{InstitutionID: other.ID, Role: org.Registrar})
 		dean := person("dean", org.RoleGrant{InstitutionID: inst.ID, Role: org.Dean, UnitID: faculty})
 		artsChair := person("artschair", org.RoleGrant{InstitutionID: inst.ID, Role: org.DepartmentChair, UnitID: elsewhere})
@@ -69,6 +70,7 @@ func TestAwardRights(t *testing.T) {
 			central, nominees bool
 		}{
 			"registrar":              {who: registrar, award: true, nominate: true},
+			"credentials officer":    {who: credentials, award: true, nominate: true},
 			"another's registrar":    {who: yukonRegistrar},
 			"dean of the faculty":    {who: dean, nominate: true},
 			"program area staff":     {who: staff, nominate: true},

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +40,7 @@ type membershipView struct {
 	Name       string
 	Category   string
 	Categories []choiceView
+	Units      []choiceView
 	Unit       string
 	Active     bool
 }
@@ -102,6 +105,10 @@ func (s *Server) committeePageView(ctx context.Context, inst org.Institution, c 
 		mv := membershipView{Membership: m, Name: n.of(m.PersonID), Category: categoryName(p, string(m.Category)), Unit: unitNames[m.UnitID], Active: m.ActiveOn(now)}
 		for _, cat := range org.MemberCategories() {
 			mv.Categories = append(mv.Categories, choiceView{Value: string(cat), Label: categoryName(p, string(cat)), Selected: cat == m.Category})
+		}
+		for _, u := range v.Units {
+			u.Selected = u.Value == strconv.FormatInt(m.UnitID, 10) || (u.Value == "" && m.UnitID == 0)
+			mv.Units = append(mv.Units, u)
 		}
 		if mv.Active {
 			v.Sitting = append(v.Sitting, n.ref(m.PersonID))
@@ -386,6 +393,7 @@ func (s *Server) electionPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		e.Votes = append(e.Votes, org.ChairVote{VoterID: vid, CandidateID: cid})
 	}
+	slices.SortFunc(e.Votes, func(a, b org.ChairVote) int { return cmp.Compare(a.VoterID, b.VoterID) })
 	if e.ElectedID, err = formID(f, "elected"); err == nil {
 		var day time.Time
 		if day, err = formDay(f, "at", true); err == nil {

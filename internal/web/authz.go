@@ -132,6 +132,8 @@ func authorize(a *actor, act action, t target) error {
 		allowed = a.hasRole(inst, org.ProgramAreaStaff, org.Provost, org.ProvostOffice, org.Dean) || a.sits(inst, true)
 	case actAdmin:
 		allowed = a.hasRole(inst, org.Administrator)
+	case actIssueCredentials:
+		allowed = mayIssue(a, inst)
 	case actAward, actReadAwards:
 		// Staff get this far; whether they may award the offering is
 		// theirs by office or nomination (sqlstore.AwardRights).

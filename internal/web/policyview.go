@@ -227,7 +227,15 @@ func stepText(p *policy.Profile, t *policy.Track, st *policy.Step, roleName, com
 	if !st.Rule.IsZero() {
 		sv.Rules = append(sv.Rules, "passes by "+voteRuleText(st.Rule))
 	}
-	if st.Mode != "" {
+	switch st.Mode {
+	case "":
+	case policy.ModeElectronic:
+		sv.Rules = append(sv.Rules, "held electronically")
+	case policy.ModeInPerson:
+		sv.Rules = append(sv.Rules, "held in person")
+	case policy.ModeAny:
+		sv.Rules = append(sv.Rules, "held electronically or in person")
+	default:
 		sv.Rules = append(sv.Rules, "held "+strings.ReplaceAll(st.Mode, "_", " "))
 	}
 	if st.To != "" {

@@ -117,9 +117,9 @@ func New(d Deps) (*Server, error) {
 // pageNames are the page templates, each parsed with the layout.
 var pageNames = []string{"verify", "error", "signin", "tasks", "offerings", "offering", "offering_edit",
 	"cases", "case", "provost", "secretariat", "admin", "admin_institution",
-	"offering_diff", "lifecycle", "admin_people", "admin_committee",
+	"offering_diff", "lifecycle", "admin_people", "admin_committee", "admin_policy",
 	"registry", "registry_institution", "registry_offering",
-	"awards", "award", "batch"}
+	"awards", "award", "batch", "tokens"}
 
 func parsePages() (map[string]*template.Template, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
@@ -193,8 +193,8 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/registry", kind: page, handle: s.registrySearchPage},
 		{method: "GET", pattern: "/registry/{institution}", kind: page, handle: s.registryInstitutionPage},
 		{method: "GET", pattern: "/registry/{institution}/{offering}", kind: page, handle: s.registryOfferingPage},
-		{method: "GET", pattern: "/registry/{institution}/{offering}/ctdl.jsonld", kind: api, documented: true, handle: s.registryCTDL},
-		{method: "GET", pattern: "/registry/{institution}/{offering}/achievement.json", kind: api, documented: true, handle: s.registryAchievement},
+		{method: "GET", pattern: "/registry/{institution}/{offering}/ctdl.jsonld", kind: page, handle: s.registryCTDL},
+		{method: "GET", pattern: "/registry/{institution}/{offering}/achievement.json", kind: page, handle: s.registryAchievement},
 		{method: "GET", pattern: "/api/v1/registry", kind: api, documented: true, handle: s.apiRegistry},
 
 		{method: "GET", pattern: "/signin", kind: page, handle: s.signInForm},
@@ -221,6 +221,22 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/secretariat", kind: page, allow: actSecretariat, handle: s.secretariatPage},
 		{method: "GET", pattern: "/admin", kind: page, allow: actAdmin, handle: s.adminPage},
 		{method: "GET", pattern: "/admin/institutions/{id}", kind: page, allow: actAdmin, handle: s.adminInstitutionPage},
+		{method: "GET", pattern: "/admin/institutions/{id}/policy", kind: page, allow: actAdmin, handle: s.adminPolicyPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/units", kind: page, allow: actAdmin, handle: s.createUnitPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/units/{unit}", kind: page, allow: actAdmin, handle: s.updateUnitPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/people", kind: page, allow: actAdmin, handle: s.createPersonPage},
+		{method: "GET", pattern: "/admin/institutions/{id}/people/{person}", kind: page, allow: actAdmin, handle: s.personAdminPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/people/{person}", kind: page, allow: actAdmin, handle: s.updatePersonPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/people/{person}/roles", kind: page, allow: actAdmin, handle: s.roleGrantPage(false)},
+		{method: "POST", pattern: "/admin/institutions/{id}/people/{person}/roles/revoke", kind: page, allow: actAdmin, handle: s.roleGrantPage(true)},
+		{method: "POST", pattern: "/admin/institutions/{id}/committees", kind: page, allow: actAdmin, handle: s.createCommitteePage},
+		{method: "GET", pattern: "/admin/institutions/{id}/committees/{committee}", kind: page, allow: actAdmin, handle: s.committeeAdminPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/committees/{committee}", kind: page, allow: actAdmin, handle: s.updateCommitteePage},
+		{method: "POST", pattern: "/admin/institutions/{id}/committees/{committee}/members", kind: page, allow: actAdmin, handle: s.addMemberPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/committees/{committee}/members/{membership}", kind: page, allow: actAdmin, handle: s.updateMemberPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/committees/{committee}/elections", kind: page, allow: actAdmin, handle: s.electionPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/closures", kind: page, allow: actAdmin, handle: s.addClosurePage},
+		{method: "POST", pattern: "/admin/institutions/{id}/closures/{closure}/remove", kind: page, allow: actAdmin, handle: s.removeClosurePage},
 		{method: "GET", pattern: "/lifecycle", kind: page, allow: actLifecycle, handle: s.lifecyclePage},
 		{method: "POST", pattern: "/lifecycle/institutions/{id}/check", kind: page, allow: actLifecycle, handle: s.lifecycleCheckPage},
 		{method: "POST", pattern: "/lifecycle/reviews/{id}/complete", kind: page, allow: actLifecycle, handle: s.completeReviewPage},
@@ -238,12 +254,22 @@ func (s *Server) routes() []route {
 		{method: "POST", pattern: "/awards/{id}/status", kind: page, allow: actAward, handle: s.awardStatusPage},
 		{method: "POST", pattern: "/awards/{id}/correct", kind: page, allow: actAward, handle: s.correctAwardPage},
 
+		{method: "GET", pattern: "/account/tokens", kind: page, allow: actSignedIn, handle: s.tokensPage},
+		{method: "POST", pattern: "/account/tokens", kind: page, allow: actSignedIn, handle: s.createTokenPage},
+		{method: "POST", pattern: "/account/tokens/{id}/revoke", kind: page, allow: actSignedIn, handle: s.revokeTokenPage},
+		{method: "GET", pattern: "/api/v1/tokens", kind: api, documented: true, allow: actSignedIn, handle: s.apiTokens},
+		{method: "POST", pattern: "/api/v1/tokens", kind: api, documented: true, allow: actSignedIn, handle: s.apiCreateToken},
+		{method: "DELETE", pattern: "/api/v1/tokens/{id}", kind: api, documented: true, allow: actSignedIn, handle: s.apiRevokeToken},
+
 		{method: "GET", pattern: "/healthz", kind: api, documented: true, handle: s.healthz},
 		{method: "GET", pattern: "/metrics", kind: api, documented: true, handle: s.serveMetrics},
 		{method: "GET", pattern: "/api/openapi.json", kind: api, documented: true, handle: s.openAPI},
 		{method: "POST", pattern: "/api/v1/verify", kind: api, upload: true, documented: true, handle: s.apiVerify},
 		{method: "POST", pattern: "/credentials/verify", kind: api, upload: true, documented: true, handle: s.verifyCredential},
 		{method: "POST", pattern: "/presentations/verify", kind: api, upload: true, documented: true, handle: s.verifyPresentation},
+		{method: "POST", pattern: "/credentials/issue", kind: api, documented: true, allow: actIssueCredentials, handle: s.issueCredential},
+		{method: "GET", pattern: "/institutions/{slug}/did.json", kind: api, documented: true, handle: s.didDocument},
+		{method: "GET", pattern: "/status/{id}", kind: api, documented: true, handle: s.statusListCredential},
 
 		{method: "GET", pattern: "/api/v1/me", kind: api, documented: true, allow: actSignedIn, handle: s.apiMe},
 		{method: "GET", pattern: "/api/v1/tasks", kind: api, documented: true, allow: actSignedIn, handle: s.apiTasks},

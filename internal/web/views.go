@@ -42,6 +42,7 @@ func navOf(a *actor) navView {
 	add(actSecretariat, "/secretariat", "Agendas")
 	add(actLifecycle, "/lifecycle", "Reviews")
 	add(actAdmin, "/admin", "Administration")
+	add(actSignedIn, "/account/tokens", "API tokens")
 	n.Links = append(n.Links, navLink{"/verify", "Verify"})
 	return n
 }
@@ -68,6 +69,12 @@ var templateFuncs = template.FuncMap{
 	},
 	"humanize": humanize,
 	"label":    wordFor,
+	"isoday": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format(time.DateOnly)
+	},
 	"percent":  func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" },
 	"lines":    func(s string) []string { return strings.Split(s, "\n") },
 	"add":      func(a, b int) int { return a + b },
