@@ -295,6 +295,10 @@ func (a awarder) ask(question string) (bool, error) {
 		return false, nil
 	}
 	line, err := bufio.NewReader(io.LimitReader(a.e.stdin, 1<<10)).ReadString('\n')
+	if !isTerminal(a.e.stderr) {
+		// No one typed the answer here, so end the question's line.
+		io.WriteString(a.e.stderr, "\n")
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("read the answer: %w", err)
 	}
@@ -382,7 +386,7 @@ func isTerminal(w io.Writer) bool {
 func (p *progressBar) update(done, total int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.finished {
+	if p.finished || (p.drawn && done == p.done && total == p.total) {
 		return
 	}
 	p.done, p.total = done, total

@@ -71,14 +71,16 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 
 	fmt.Fprintf(e.stderr, "cairn demo: populating %s\n", dsn)
 	started := time.Now()
+	issuing := &demoIssuing{cfg: cfg, accounts: accounts, logger: logger, now: clk.Now}
 	sum, err := demo.Populate(ctx, store, demo.Options{
 		Clock:       clk,
 		SetPassword: accounts.SetPassword,
-		Awards:      demoAwards(cfg, accounts),
+		Awards:      issuing.awards,
 	})
 	if err != nil {
 		return fmt.Errorf("populate the demo: %w", err)
 	}
+	issuing.fill(&sum)
 	logger.Info("demo populated", "took", time.Since(started).Round(time.Millisecond), "offerings", len(sum.Offerings), "awards", len(sum.Awards))
 
 	return serveStore(ctx, e, cfg, logger, store, accounts, clk.Now, func(url string) error {
@@ -93,11 +95,3 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	})
 }
 
-// demoAwards returns the demo's award hook (demo.Options.Awards), or nil
-// while nothing can sign awards.
-func demoAwards(cfg config.Config, accounts *account.Service) func(ctx context.Context, st *sqlstore.Store, offerings []int64) ([]demo.AwardInfo, error) {
-	// TODO(awards): issue the demo's awards with each institution's
-	// issuing identity, and fill in sum.APIToken and sum.IssuerDID.
-	_, _ = cfg, accounts
-	return nil
-}

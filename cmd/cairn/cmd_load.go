@@ -315,6 +315,7 @@ func startLoadServer(store *sqlstore.Store) (url string, stop func(), err error)
 // loadResult is what a load run measured.
 type loadResult struct {
 	elapsed   time.Duration
+	cpu       time.Duration // used by the whole process meanwhile; 0 if unknown
 	requests  int
 	errors    int
 	latencies []time.Duration // of the requests that succeeded
@@ -333,6 +334,7 @@ func drive(ctx context.Context, c *http.Client, base string, target loadTarget, 
 		wg      sync.WaitGroup
 		samples = map[string]bool{}
 	)
+	cpu0, cpuOK := processCPU()
 	start := time.Now()
 	deadline := start.Add(d)
 	for range concurrency {
@@ -368,6 +370,9 @@ func drive(ctx context.Context, c *http.Client, base string, target loadTarget, 
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		res.cpu = cpu1 - cpu0
+	}
 	slices.Sort(res.latencies)
 	return res
 }
@@ -389,7 +394,7 @@ func (r loadResult) print(w io.Writer, mode string, t loadTarget, concurrency in
 	rps := float64(r.requests-r.errors) / r.elapsed.Seconds()
 	p99 := percentile(r.latencies, 99)
 	var b strings.Builder
-	line := func(name, value string) { fmt.Fprintf(&b, "%-12s %s\n", name, value) }
+	line := func(name, value string) { fmt.Fprintf(&b, "%-19s %s\n", name, value) }
 	line("mode", mode)
 	line("endpoint", t.endpoint)
 	line("data", t.note)
@@ -403,6 +408,13 @@ func (r loadResult) print(w io.Writer, mode string, t loadTarget, concurrency in
 	line("p95_ms", ms(percentile(r.latencies, 95)))
 	line("p99_ms", ms(p99))
 	line("max_ms", ms(percentile(r.latencies, 100)))
+	if r.cpu > 0 && r.requests > 0 {
+		// CPU time is what the figures would be on CPUs no one else
+		// uses: a shared machine lowers rps and raises latency, not this.
+		per := r.cpu / time.Duration(r.requests)
+		line("cpu_ms_per_request", ms(per)+" (server and load clients together)")
+		line("cpu_bound_rps", fmt.Sprintf("%.0f (%d CPUs / CPU per request)", float64(runtime.NumCPU())*float64(time.Second)/float64(per), runtime.NumCPU()))
+	}
 	var goals, missed []string
 	if t.minRPS > 0 {
 		goals = append(goals, fmt.Sprintf("rps >= %.0f", t.minRPS))

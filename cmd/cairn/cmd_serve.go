@@ -77,6 +77,9 @@ func serveStore(ctx context.Context, e env, cfg config.Config, logger *slog.Logg
 		fetcher = f
 		statuses = &statusFiles{byURL: map[string][]byte{}, net: f}
 	}
+	// cairn's own DID documents and status lists come from the store.
+	own := &ownDocuments{next: fetcher, nextStatus: statuses, store: store}
+	fetcher, statuses = own, own
 	eng := newEngine(fetcher, statuses)
 	eng.verifier.Limits.MaxInputBytes = int(cfg.MaxUploadBytes)
 
@@ -89,7 +92,19 @@ func serveStore(ctx context.Context, e env, cfg config.Config, logger *slog.Logg
 		ln.Close()
 		return err
 	}
-	srv, err := web.New(web.Deps{Config: cfg, Verifier: eng.verifier, Store: store, Accounts: webAccounts{accounts}, SSO: sso, Logger: logger, Now: now})
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = listenURL(ln.Addr())
+	}
+	issuers, err := newIssuers(ctx, cfg, baseURL, logger, eng.di, store)
+	if err == nil {
+		err = own.bind(issuers, baseURL)
+	}
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv, err := web.New(web.Deps{Config: cfg, Verifier: eng.verifier, Store: store, Accounts: webAccounts{accounts}, SSO: sso, Issuers: issuers, Logger: logger, Now: now})
 	if err != nil {
 		ln.Close()
 		return err
@@ -110,6 +125,12 @@ func serveStore(ctx context.Context, e env, cfg config.Config, logger *slog.Logg
 		return err
 	}
 	defer stopBackground()
+	batches, err := newBatchWorker(store, issuers, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer batches.start(ctx)()
 
 	url := listenURL(ln.Addr())
 	if ready != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -61,6 +62,15 @@ func TestLoad(t *testing.T) {
 			p50, p95, p99, maxMS := num("p50_ms"), num("p95_ms"), num("p99_ms"), num("max_ms")
 			if p50 <= 0 || p50 > p95 || p95 > p99 || p99 > maxMS {
 				t.Errorf("latencies not ordered: p50 %v p95 %v p99 %v max %v", p50, p95, p99, maxMS)
+			}
+			if runtime.GOOS == "linux" {
+				cpu, _, _ := strings.Cut(f["cpu_ms_per_request"], " ")
+				bound, _, _ := strings.Cut(f["cpu_bound_rps"], " ")
+				c, err1 := strconv.ParseFloat(cpu, 64)
+				b, err2 := strconv.ParseFloat(bound, 64)
+				if err1 != nil || err2 != nil || c <= 0 || b <= 0 {
+					t.Errorf("cpu_ms_per_request %q and cpu_bound_rps %q are not positive numbers", f["cpu_ms_per_request"], f["cpu_bound_rps"])
+				}
 			}
 			if !strings.HasSuffix(f["target"], ": met") && !strings.HasSuffix(f["target"], ": not met") {
 				t.Errorf("target line %q says neither met nor not met", f["target"])

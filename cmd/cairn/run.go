@@ -57,6 +57,7 @@ func commands() map[string]command {
 		"demo":   {"create a populated demo database and serve it", cmdDemo},
 		"policy": {"check policy profile files, or list the built-in ones", cmdPolicy},
 		"audit":  {"verify the hash-chained audit log in the database", cmdAudit},
+		"award":  {"award an offering to the learners of a CSV file, with a progress bar", cmdAward},
 		"version": {"print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, "cairn", version)
 			return nil

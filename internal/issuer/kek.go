@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // KEKSize is the size of the key-encryption key: AES-256.
@@ -31,6 +32,9 @@ func LoadKEK(path string) (kek []byte, created bool, err error) {
 		kek = make([]byte, KEKSize)
 		if _, err := rand.Read(kek); err != nil {
 			return nil, false, fmt.Errorf("key file %s: %w", path, err)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, false, fmt.Errorf("create key file: %w", err)
 		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {

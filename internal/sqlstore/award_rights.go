@@ -187,7 +187,7 @@ func (tx *Tx) checkNominator(offeringID, by int64) (Offering, string, error) {
 	}
 	if !r.CanNominate() {
 		return Offering{}, "", apperror.New(apperror.Forbidden,
-			"only the central office (registrar) or the offering's department may nominate who awards it")
+			"only the central office (registrar, credentials staff) or the offering's department may nominate who awards it")
 	}
 	o, err := tx.offering(offeringID, false)
 	if err != nil {

@@ -206,6 +206,23 @@ func (s *Store) IssueAward(ctx context.Context, iss Issuer, req AwardRequest) (a
 	}
 	email := award.NormalizeEmail(req.Email)
 	err = s.WithTx(ctx, func(tx *Tx) error {
+		var err error
+		if a, issued, err = tx.issueAward(iss, req, email); err != nil {
+			return err
+		}
+		// The award may complete stacks the offering is part of; they are
+		// awarded in the same transaction (see completeStacks), so a
+		// retried request completes any it missed.
+		_, err = tx.completeStacks(iss, email, a.OfferingID, req.By, 0)
+		return err
+	})
+	return a, issued, err
+}
+
+// issueAward is IssueAward in tx, for the checked request and normalized
+// email, without the stacks.
+func (tx *Tx) issueAward(iss Issuer, req AwardRequest, email string) (a Award, issued bool, err error) {
+	err = func() error {
 		o, inst, err := tx.awardOffering(req.OfferingID, req.Version)
 		if err != nil {
 			return err
@@ -266,7 +283,7 @@ func (s *Store) IssueAward(ctx context.Context, iss Issuer, req AwardRequest) (a
 		a, err = tx.award(id, false)
 		issued = true
 		return err
-	})
+	}()
 	return a, issued, err
 }
 

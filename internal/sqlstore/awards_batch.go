@@ -478,6 +478,10 @@ type batchRun struct {
 	o      award.Offering
 	ranges map[string][]batchRange // by purpose, sorted by first slot
 	allocs map[int64]*status.Allocator
+	// iss signs the awards; stacked says the offering is part of a
+	// stack, so each award may complete one (completeStacks).
+	iss     Issuer
+	stacked bool
 }
 
 type batchRange struct {
@@ -536,6 +540,7 @@ func (s *Store) RunBatch(ctx context.Context, c BatchClaim, iss Issuer, progress
 	if err != nil {
 		return Batch{}, err
 	}
+	run.iss = iss
 	total := run.batch.ToAward
 	if progress != nil {
 		progress(run.batch.Done, total)
@@ -724,6 +729,11 @@ func (s *Store) startBatch(ctx context.Context, c BatchClaim, iss Issuer) (*batc
 			}
 		}
 		run.batch, run.slug, run.o = b, inst.slug, o
+		var parts int
+		if err := tx.get("stack part", `SELECT count(*) FROM stack_parts WHERE offering_id = $1`, []any{o.ID}, &parts); err != nil {
+			return err
+		}
+		run.stacked = parts > 0
 		return tx.loadRanges(run)
 	})
 	if err == nil && refused != nil {
@@ -854,6 +864,18 @@ func (s *Store) commitChunk(ctx context.Context, run *batchRun, chunk []rowResul
 		}
 		if err := tx.updateRows(c.BatchID, updates); err != nil {
 			return err
+		}
+		if run.stacked {
+			// The chunk's awards may complete stacks: awarded in this
+			// transaction, so a resumed batch never misses one.
+			for i, r := range chunk {
+				if updates[i].state != award.RowIssued {
+					continue
+				}
+				if _, err := tx.completeStacks(run.iss, award.NormalizeEmail(r.row.Email), run.o.ID, run.batch.ConfirmedBy, 0); err != nil {
+					return err
+				}
+			}
 		}
 		if err := tx.enqueueNotices(notices); err != nil {
 			return err

@@ -301,6 +301,12 @@ func signInRedirect(w http.ResponseWriter, r *http.Request) {
 	} else if r.URL.RawQuery != "" {
 		next += "?" + r.URL.RawQuery
 	}
+	if next == "/wallet" || strings.HasPrefix(next, "/wallet/") {
+		// Learners come to their wallet from the award notice, most
+		// without a password: they sign in by emailed link.
+		http.Redirect(w, r, "/wallet/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/signin?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 

@@ -65,6 +65,8 @@ func scopesOf(act action) []string {
 		return []string{ScopeAwardsWrite, ScopeCredentialsIssue}
 	case actReadAwards:
 		return []string{ScopeAwardsWrite, ScopeCredentialsIssue, ScopeCredentialsRead}
+	case actWallet:
+		return []string{ScopeCredentialsRead}
 	}
 	return nil
 }
@@ -103,7 +105,7 @@ func authorize(a *actor, act action, t target) error {
 	inst := t.institution
 	allowed := false
 	switch act {
-	case actSignedIn:
+	case actSignedIn, actWallet:
 		allowed = true
 	case actReadOfferings, actReadPeople:
 		allowed = a.staff(inst) || a.hasRole(inst, org.Administrator)

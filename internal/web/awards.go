@@ -81,7 +81,7 @@ func (s *Server) awardOffering(ctx context.Context, a *actor, id int64, act acti
 // errMayNotAward refuses someone who may not award an offering.
 func errMayNotAward(o sqlstore.Offering) error {
 	return apperror.New(apperror.Forbidden,
-		"you may not award offering %d: only the central office (registrar) and the people its department nominates may", o.ID)
+		"you may not award offering %d: only the central office (registrar, credentials staff) and the people its department nominates may", o.ID)
 }
 
 // mayAward loads an offering the actor may award.
@@ -455,4 +455,107 @@ func userError(err error) (string, bool) {
 		return ae.Message, true
 	}
 	return "", false
+}
+
+// apiOfferingAwards lists an offering's awards, oldest first, a page at a
+// time: ?after= the last id of the previous page.
+func (s *Server) apiOfferingAwards(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var after int64
+	if v := r.URL.Query().Get("after"); v != "" {
+		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
+			return apperror.Field("after", "must be an award id")
+		}
+	}
+	o, rights, err := s.awardOffering(r.Context(), actorOf(r.Context()), id, actReadAwards)
+	if err != nil {
+		return err
+	}
+	if !rights.CanAward() {
+		return errMayNotAward(o)
+	}
+	awards, err := s.store.AwardsForOffering(r.Context(), o.ID, after, awardsPerPage)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Awards []awardJSON `json:"awards"`
+		Next   string      `json:"next,omitempty"`
+	}{Awards: []awardJSON{}}
+	for _, aw := range awards {
+		v := s.awardJSON(aw)
+		v.Credential, v.JWT = nil, ""
+		out.Awards = append(out.Awards, v)
+	}
+	if len(awards) == awardsPerPage {
+		out.Next = "/api/v1/offerings/" + strconv.FormatInt(o.ID, 10) + "/awards?after=" + strconv.FormatInt(awards[len(awards)-1].ID, 10)
+	}
+	return writeNoStore(w, http.StatusOK, out)
+}
+
+// correctionInput is a correction as the API sends it.
+type correctionInput struct {
+	awardInput
+	Reason string `json:"reason"`
+}
+
+// correct re-issues an award with corrected content as the actor.
+func (s *Server) correct(ctx context.Context, a *actor, id int64, in correctionInput) (sqlstore.Award, error) {
+	_, o, err := s.awardOf(ctx, a, id, actAward)
+	if err != nil {
+		return sqlstore.Award{}, err
+	}
+	day, err := parseDay("issuedOn", in.IssuedOn)
+	if err != nil {
+		return sqlstore.Award{}, err
+	}
+	iss, err := s.issuerOf(ctx, o.InstitutionID)
+	if err != nil {
+		return sqlstore.Award{}, err
+	}
+	return s.store.CorrectAward(ctx, iss, id, sqlstore.Correction{Email: in.Email, Name: in.Name, LearnerDID: strings.TrimSpace(in.DID),
+		Result: in.Result, EvidenceURL: strings.TrimSpace(in.EvidenceURL), IssuedOn: day, Reason: in.Reason, By: a.person.ID})
+}
+
+func (s *Server) apiCorrectAward(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in correctionInput
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	if in.RunID != 0 {
+		return apperror.Field("runId", "cannot be corrected: the corrected award keeps the run of the award it replaces")
+	}
+	aw, err := s.correct(r.Context(), actorOf(r.Context()), id, in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/awards/"+strconv.FormatInt(aw.ID, 10))
+	return writeNoStore(w, http.StatusCreated, s.awardJSON(aw))
+}
+
+func (s *Server) apiCancelBatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := actorOf(r.Context())
+	if _, _, err := s.batchOf(r.Context(), a, id); err != nil {
+		return err
+	}
+	b, err := s.store.CancelBatch(r.Context(), id, a.person.ID)
+	if err != nil {
+		return err
+	}
+	v, err := s.batchJSON(r.Context(), b)
+	if err != nil {
+		return err
+	}
+	return writeNoStore(w, http.StatusOK, v)
 }

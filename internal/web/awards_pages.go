@@ -70,7 +70,7 @@ func (s *Server) awardsView(ctx context.Context, a *actor, id, after int64) (awa
 	}
 	if !r.CanAward() && !r.CanNominate() {
 		return awardsView{}, apperror.New(apperror.Forbidden,
-			"only the central office (registrar), the offering's department and the people it nominates see the awards of offering %d", o.ID)
+			"only the central office (registrar, credentials staff), the offering's department and the people it nominates see the awards of offering %d", o.ID)
 	}
 	v := awardsView{Offering: s.offeringLine(ctx, o), CanAward: r.CanAward(), CanNominate: r.CanNominate(),
 		Columns: strings.Join(award.Columns(), ","), CSVLimit: formatBytes(s.cfg.MaxUploadBytes)}
@@ -435,23 +435,9 @@ func (s *Server) correctAwardPage(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseForm(); err != nil {
 		return formError(err)
 	}
-	a := actorOf(r.Context())
-	_, o, err := s.awardOf(r.Context(), a, id, actAward)
-	if err != nil {
-		return err
-	}
 	f := r.PostForm
-	day, err := parseDay("issued_on", f.Get("issued_on"))
-	if err != nil {
-		return s.awardPageError(w, r, id, "correction", err)
-	}
-	iss, err := s.issuerOf(r.Context(), o.InstitutionID)
-	if err != nil {
-		return err
-	}
-	nw, err := s.store.CorrectAward(r.Context(), iss, id, sqlstore.Correction{Email: f.Get("email"), Name: f.Get("name"),
-		LearnerDID: strings.TrimSpace(f.Get("did")), Result: f.Get("result"), EvidenceURL: strings.TrimSpace(f.Get("evidence_url")),
-		IssuedOn: day, Reason: f.Get("reason"), By: a.person.ID})
+	nw, err := s.correct(r.Context(), actorOf(r.Context()), id, correctionInput{awardInput: awardInput{Email: f.Get("email"), Name: f.Get("name"),
+		Result: f.Get("result"), EvidenceURL: f.Get("evidence_url"), DID: f.Get("did"), IssuedOn: f.Get("issued_on")}, Reason: f.Get("reason")})
 	if err != nil {
 		return s.awardPageError(w, r, id, "correction", err)
 	}

@@ -139,6 +139,8 @@ func TestAwardingThroughPages(t *testing.T) {
 	oid := strconv.FormatInt(w.offering, 10)
 	page := "/offerings/" + oid + "/awards"
 
+	wantBody(t, w.as(t, "registrar", "GET", "/offerings/"+oid, nil, nil), 200, `href="`+page+`"`)
+
 	// Nobody but the central office, the department and its nominees.
 	wantBody(t, w.as(t, "quinn", "GET", page, nil, nil), 403, "only the central office")
 	wantBody(t, w.post(t, "quinn", page, url.Values{"email": {"ada@example.edu"}, "name": {"Ada"}}), 403, "you may not award offering")
@@ -306,6 +308,34 @@ func TestAwardingThroughAPI(t *testing.T) {
 		t.Errorf("after the run: got %+v", got)
 	}
 	wantStatus(t, send("POST", self+"/confirm", "", tok), 409, "application/problem+json")
+	rec = send("GET", base+"/awards", "", tok)
+	list := decode[struct {
+		Awards []awardJSON `json:"awards"`
+		Next   string      `json:"next"`
+	}](t, rec)
+	if rec.Code != 200 || len(list.Awards) != 2 || list.Awards[0].ID != a.ID || list.Awards[1].BatchID != b.ID || list.Awards[0].Credential != nil || list.Next != "" {
+		t.Fatalf("list: got %d %+v", rec.Code, list)
+	}
+	bob := list.Awards[1].ID
+	// A batch cancelled before confirming issues nothing.
+	rec = send("POST", base+"/batches", "email\ncarol@example.edu\n", csvTok)
+	cancelled := decode[batchJSON](t, rec)
+	rec = send("POST", "/api/v1/batches/"+strconv.FormatInt(cancelled.ID, 10)+"/cancel", "", tok)
+	if got := decode[batchJSON](t, rec); rec.Code != 200 || got.State != "cancelled" {
+		t.Errorf("cancel: got %d %+v", rec.Code, got)
+	}
+	wantStatus(t, send("POST", "/api/v1/batches/"+strconv.FormatInt(cancelled.ID, 10)+"/confirm", "", tok), 409, "application/problem+json")
+	// A correction re-issues, linked to the award it replaces.
+	bobURL := "/api/v1/awards/" + strconv.FormatInt(bob, 10)
+	wantStatus(t, send("POST", bobURL+"/correct", `{"email":"eve@example.edu","name":"Bob","reason":"grade"}`, tok), 400, "application/problem+json")
+	rec = send("POST", bobURL+"/correct", `{"email":"bob@example.edu","name":"Bob","result":"A","reason":"Grade changed on appeal"}`, tok)
+	wantStatus(t, rec, 201, "application/json")
+	if got := decode[awardJSON](t, rec); got.ReplacesID != bob || got.State != "active" || got.ID == bob {
+		t.Errorf("correct: got %+v, want a new active award replacing %d", got, bob)
+	}
+	if got := decode[awardJSON](t, send("GET", bobURL, "", tok)); got.State != "revoked" || !strings.HasPrefix(got.StatusReason, "corrected: ") {
+		t.Errorf("the corrected award: got %+v, want revoked as corrected", got)
+	}
 
 	// Over the upload limit: 413 with the limit.
 	line := "someone.with.a.rather.long.address.for.this.test@example.edu\n"

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,6 +12,7 @@ import (
 
 	"cairn/internal/apperror"
 	"cairn/internal/approval"
+	"cairn/internal/audit"
 	"cairn/internal/catalog"
 	"cairn/internal/policy"
 	"cairn/internal/sqlstore"
@@ -55,6 +58,8 @@ type caseView struct {
 	DiffFrom      int                   `json:"diffFrom,omitempty"`
 	DiffTo        int                   `json:"diffTo,omitempty"`
 	History       []historyView         `json:"history"`
+	// Tampered counts the history's events whose hash does not match.
+	Tampered int `json:"tampered"`
 
 	// What the action forms need; not part of the API answer.
 	Members []personRef `json:"-"`
@@ -148,6 +153,12 @@ type historyView struct {
 	Who    string    `json:"who"`
 	Action string    `json:"action"`
 	What   string    `json:"what"`
+	// Hash and PrevHash are the event's link in the hash-chained audit
+	// log, hex; Intact is whether the event's hash, recomputed from what
+	// the log holds, matches it.
+	Hash     string `json:"hash"`
+	PrevHash string `json:"prevHash"`
+	Intact   bool   `json:"intact"`
 }
 
 type questionView struct {
@@ -284,7 +295,11 @@ func (s *Server) caseView(ctx context.Context, a *actor, cc *caseContext, diffFr
 				who = n.of(pid)
 			}
 		}
-		v.History = append(v.History, historyView{Seq: e.Seq, At: e.At, Who: who, Action: e.Action, What: humanize(strings.TrimPrefix(e.Action, "case."))})
+		v.History = append(v.History, historyView{Seq: e.Seq, At: e.At, Who: who, Action: e.Action, What: humanize(strings.TrimPrefix(e.Action, "case.")),
+			Hash: hex.EncodeToString(e.Hash), PrevHash: hex.EncodeToString(e.PrevHash), Intact: bytes.Equal(audit.Digest(e), e.Hash)})
+		if !v.History[len(v.History)-1].Intact {
+			v.Tampered++
+		}
 	}
 	return v, nil
 }

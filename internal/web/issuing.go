@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -259,6 +261,14 @@ func (s *Server) issueCredential(w http.ResponseWriter, r *http.Request) error {
 			addContext(cred, contexts.StatusListV1)
 		}
 	}
+	if _, has := cred["id"]; !has {
+		// Not required, but verifiers and wallets key credentials by it.
+		id, err := newURNUUID()
+		if err != nil {
+			return err
+		}
+		cred["id"] = id
+	}
 	if version == 1 {
 		if _, has := cred["issuanceDate"]; !has {
 			cred["issuanceDate"] = s.now().UTC().Format(time.RFC3339)
@@ -387,4 +397,16 @@ func addContext(cred map[string]any, url string) {
 		}
 	}
 	cred["@context"] = append(ctxs, url)
+}
+
+// newURNUUID returns a random (version 4) urn:uuid.
+func newURNUUID() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("credential id: %w", err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return "urn:uuid:" + h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:], nil
 }

@@ -290,12 +290,15 @@ func TestIssueCredential(t *testing.T) {
 	})
 
 	t.Run("with a status list entry", func(t *testing.T) {
-		rec := w.issue(t, tok, map[string]any{"credential": credentialV2(w.kpuDID),
+		rec := w.issue(t, tok, map[string]any{"credential": without(credentialV2(w.kpuDID), "id"),
 			"options": map[string]any{"credentialStatus": map[string]any{"type": "BitstringStatusListEntry"}}})
 		wantStatus(t, rec, 201, "application/json")
 		out := decode[struct {
 			VerifiableCredential map[string]any `json:"verifiableCredential"`
 		}](t, rec)
+		if id := fmt.Sprint(out.VerifiableCredential["id"]); !strings.HasPrefix(id, "urn:uuid:") {
+			t.Errorf("id: got %q, want a urn:uuid given to a credential without one", id)
+		}
 		cs, _ := out.VerifiableCredential["credentialStatus"].(map[string]any)
 		if cs["type"] != "BitstringStatusListEntry" || cs["statusPurpose"] != "revocation" ||
 			!strings.HasPrefix(fmt.Sprint(cs["statusListCredential"]), issuingBase+"/status/") {
@@ -309,12 +312,17 @@ func TestIssueCredential(t *testing.T) {
 	})
 
 	t.Run("VC 1.1 issued and verified", func(t *testing.T) {
-		c := map[string]any{
-			"@context":          []any{"https://www.w3.org/2018/credentials/v1"},
-			"type":              []any{"VerifiableCredential"},
-			"issuer":            map[string]any{"id": w.kpuDID},
-			"credentialSubject": map[string]any{"id": "did:example:learner"},
+		// The repository's micro-credential as Open Badges 3.0 wrote it
+		// on VC 1.1.
+		var c map[string]any
+		if err := json.Unmarshal(bytes.ReplaceAll(w.credential(t), []byte(w.issuer.did), []byte(w.kpuDID)), &c); err != nil {
+			t.Fatal(err)
 		}
+		c["@context"] = []any{"https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"}
+		c["expirationDate"] = c["validUntil"]
+		delete(c, "validFrom")
+		delete(c, "validUntil")
+		delete(c, "credentialSchema") // its type is a VC 2.0 term
 		rec := w.issue(t, tok, map[string]any{"credential": c,
 			"options": map[string]any{"credentialStatus": map[string]any{"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}}})
 		wantStatus(t, rec, 201, "application/json")

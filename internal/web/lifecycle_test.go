@@ -15,6 +15,18 @@ import (
 // by the engine's actions and returns it and its case.
 func approveOffering(t *testing.T, w *world, f catalog.Form) (int64, *approval.Case) {
 	t.Helper()
+	o, c := signOffering(t, w, f)
+	if c.Status != approval.StatusApproved {
+		t.Fatalf("case %d is %s at %s, want approved", c.ID, c.Status, c.Step)
+	}
+	return o, c
+}
+
+// signOffering takes a new offering through the KPU SMC's review and
+// vote to the Provost's signature by the engine's actions and returns it
+// and its case.
+func signOffering(t *testing.T, w *world, f catalog.Form) (int64, *approval.Case) {
+	t.Helper()
 	ctx := t.Context()
 	o := w.offering(t, f)
 	c, _, err := w.srv.approvals.SubmitProposal(ctx, proposal(o.ID, w.who["pat"]))
@@ -30,7 +42,7 @@ func approveOffering(t *testing.T, w *world, f catalog.Form) (int64, *approval.C
 	act("chair", approval.CompletenessDecision{Complete: true})
 	act("chair", approval.AssignReviewers{Reviewers: []int64{w.who["rev1"], w.who["rev2"], w.who["rev3"]}})
 	for _, r := range []string{"rev1", "rev2", "rev3"} {
-		act(r, approval.SubmitReview{Answers: []approval.Answer{{Question: "duplication", Value: "no"}, {Question: "competency_based", Value: "yes"}, {Question: "credit_bearing", Value: "no"}}})
+		act(r, approval.SubmitReview{Answers: []approval.Answer{{Question: "duplication", Value: "no"}, {Question: "competency_based", Value: "yes"}, {Question: "credit_bearing", Value: creditAnswer(f)}}})
 	}
 	act("chair", approval.CloseReview{})
 	for _, r := range []string{"rev1", "rev2", "rev3"} {
@@ -38,9 +50,6 @@ func approveOffering(t *testing.T, w *world, f catalog.Form) (int64, *approval.C
 	}
 	act("chair", approval.Sign{VersionHash: c.Current().Hash})
 	act("provost", approval.Sign{VersionHash: c.Current().Hash})
-	if c.Status != approval.StatusApproved {
-		t.Fatalf("case %d is %s at %s, want approved", c.ID, c.Status, c.Step)
-	}
 	return o.ID, c
 }
 
@@ -143,4 +152,11 @@ func TestAnnualReviewAndDiscontinuancePages(t *testing.T) {
 	if rec := w.post(t, "chair", dpath+"/bogus", nil); rec.Code != 404 {
 		t.Errorf("an unknown action: got %d, want 404", rec.Code)
 	}
+}
+
+func creditAnswer(f catalog.Form) string {
+	if f.CreditStatus == catalog.NonCredit {
+		return "no"
+	}
+	return "yes"
 }

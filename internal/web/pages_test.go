@@ -18,6 +18,10 @@ func TestSignedInPagesAreAccessible(t *testing.T) {
 		t.Fatal(err)
 	}
 	caseURL := "/cases/" + strconv.FormatInt(c.ID, 10)
+	smc, err := w.store.CommitteeByKey(t.Context(), w.inst.ID, "smc")
+	if err != nil {
+		t.Fatal(err)
+	}
 	pages := []struct{ who, path, want string }{
 		{"", "/signin", "Sign in"},
 		{"chair", "/tasks", "Check the outline form is complete"},
@@ -32,6 +36,11 @@ func TestSignedInPagesAreAccessible(t *testing.T) {
 		{"admin", "/admin", "Kwantlen"},
 		{"admin", "/admin/institutions/" + strconv.FormatInt(w.inst.ID, 10), "Policy profile"},
 		{"rev1", "/cases", "Design Thinking"},
+		{"pat", "/offerings/" + strconv.FormatInt(o.ID, 10) + "/diff", "Compare versions"},
+		{"provost", "/lifecycle", "Annual reviews and discontinuance"},
+		{"admin", "/admin/institutions/" + strconv.FormatInt(w.inst.ID, 10) + "/policy", "Approval tracks"},
+		{"admin", "/admin/institutions/" + strconv.FormatInt(w.inst.ID, 10) + "/people/" + id(w, "pat"), "Grant a role"},
+		{"admin", "/admin/institutions/" + strconv.FormatInt(w.inst.ID, 10) + "/committees/" + strconv.FormatInt(smc.ID, 10), "Record a chair election"},
 	}
 	inline := regexp.MustCompile(`(?i)\sstyle=|\son[a-z]+=|<style|<script>`)
 	control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*\bid="([^"]+)"`)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"cairn/internal/apperror"
 	"cairn/internal/approval"
@@ -23,6 +24,8 @@ type agendaLine struct {
 	StepKind  string
 	WaitingOn []string
 	Due       *dueView
+	// Yours are the actor's duties on the case now, by action name.
+	Yours map[string]bool
 }
 
 // agenda lists the open cases, among those the actor can see, whose
@@ -63,8 +66,12 @@ func (s *Server) agenda(ctx context.Context, a *actor, keep func(inst int64, st 
 		if cm, ok := e.Profile().Committee(st.Committee); ok {
 			al.Committee = cm.Name
 		}
+		al.Yours = map[string]bool{}
 		for _, d := range duties(e.Profile(), r, c) {
 			al.WaitingOn = append(al.WaitingOn, n.of(d.Person)+": "+d.Label)
+			if d.Person == a.person.ID {
+				al.Yours[d.Action] = true
+			}
 		}
 		out = append(out, al)
 	}
@@ -92,7 +99,8 @@ func (s *Server) committeePage(w http.ResponseWriter, r *http.Request) error {
 		Intro     string
 		Lines     []agendaLine
 		Decisions bool
-	}{"Committee business", "Proposals at a step of a committee you chair: " + joinWords(chaired) + ".", lines, false})
+		Recorded  []recordedDecision
+	}{"Committee business", "Proposals at a step of a committee you chair: " + joinWords(chaired) + ".", lines, false, nil})
 	return nil
 }
 
@@ -106,12 +114,17 @@ func (s *Server) secretariatPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	recorded, err := s.recordedDecisions(r.Context(), a)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "secretariat", "Agendas and decisions", struct {
 		Heading   string
 		Intro     string
 		Lines     []agendaLine
 		Decisions bool
-	}{"Agendas and decisions", "Proposals awaiting a committee's recommendation or a governing body's decision. Record each on the case's page.", lines, true})
+		Recorded  []recordedDecision
+	}{"Agendas and decisions", "Proposals awaiting a committee's recommendation or a governing body's decision. Record each here or on the case's page.", lines, true, recorded})
 	return nil
 }
 
@@ -208,4 +221,63 @@ func joinWords(ws []string) string {
 		}
 	}
 	return out
+}
+
+// recordedDecision is a committee's recommendation or a governing body's
+// decision on a case.
+type recordedDecision struct {
+	CaseID  int64
+	Title   string
+	Step    string
+	Kind    string
+	Outcome string
+	By      string
+	Note    string
+	At      time.Time
+}
+
+// maxRecordedDecisions bounds the decisions the secretariat page lists.
+const maxRecordedDecisions = 50
+
+// recordedDecisions lists the recommendations and governing bodies'
+// decisions recorded on the cases the actor can see, newest first.
+func (s *Server) recordedDecisions(ctx context.Context, a *actor) ([]recordedDecision, error) {
+	lines, err := s.listCases(ctx, a, false, maxTaskCases, 0)
+	if err != nil {
+		return nil, err
+	}
+	n := s.names(ctx)
+	var out []recordedDecision
+	for _, l := range lines {
+		c, err := s.approvals.Case(ctx, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		var p *policy.Profile
+		for _, d := range c.Decisions {
+			if d.Kind != approval.DecisionRecommendation && d.Kind != approval.DecisionBody {
+				continue
+			}
+			if p == nil {
+				e, err := s.approvals.Engine(ctx, c.InstitutionID)
+				if err != nil {
+					return nil, err
+				}
+				p = e.Profile()
+			}
+			step := d.Step
+			if t, ok := p.Track(c.Track); ok {
+				if st, ok := t.Step(d.Step); ok && st.Label != "" {
+					step = st.Label
+				}
+			}
+			out = append(out, recordedDecision{CaseID: c.ID, Title: c.Current().Title, Step: step, Kind: string(d.Kind), Outcome: d.Outcome,
+				By: n.of(d.By), Note: d.Note, At: d.At})
+		}
+	}
+	slices.SortFunc(out, func(x, y recordedDecision) int { return y.At.Compare(x.At) })
+	if len(out) > maxRecordedDecisions {
+		out = out[:maxRecordedDecisions]
+	}
+	return out, nil
 }

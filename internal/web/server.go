@@ -119,7 +119,8 @@ var pageNames = []string{"verify", "error", "signin", "tasks", "offerings", "off
 	"cases", "case", "provost", "secretariat", "admin", "admin_institution",
 	"offering_diff", "lifecycle", "admin_people", "admin_committee", "admin_policy",
 	"registry", "registry_institution", "registry_offering",
-	"awards", "award", "batch", "tokens"}
+	"awards", "award", "batch", "tokens",
+	"wallet", "wallet_award", "wallet_signin", "wallet_public"}
 
 func parsePages() (map[string]*template.Template, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
@@ -254,6 +255,28 @@ func (s *Server) routes() []route {
 		{method: "POST", pattern: "/awards/{id}/status", kind: page, allow: actAward, handle: s.awardStatusPage},
 		{method: "POST", pattern: "/awards/{id}/correct", kind: page, allow: actAward, handle: s.correctAwardPage},
 
+		{method: "GET", pattern: "/wallet/signin", kind: page, handle: s.walletSignInForm},
+		{method: "POST", pattern: "/wallet/signin", kind: page, handle: s.walletSignIn},
+		{method: "GET", pattern: "/wallet/link/{token}", kind: page, handle: s.walletLink},
+		{method: "GET", pattern: "/wallet", kind: page, allow: actWallet, handle: s.walletPage},
+		{method: "GET", pattern: "/wallet/awards/{id}", kind: page, allow: actWallet, handle: s.walletAwardPage},
+		{method: "GET", pattern: "/wallet/awards/{id}/{file}", kind: page, allow: actWallet, handle: s.walletDownload},
+		{method: "POST", pattern: "/wallet/awards/{id}/share", kind: page, allow: actWallet, handle: s.walletSharePage},
+		{method: "POST", pattern: "/wallet/awards/{id}/unshare", kind: page, allow: actWallet, handle: s.walletWithdrawPage},
+		{method: "GET", pattern: "/wallet/export.zip", kind: page, allow: actWallet, handle: s.walletExport},
+		{method: "POST", pattern: "/wallet/import", kind: page, upload: true, allow: actWallet, handle: s.walletImportPage},
+		{method: "POST", pattern: "/wallet/imports/{id}/delete", kind: page, allow: actWallet, handle: s.walletDeleteImportPage},
+		{method: "GET", pattern: "/c/{public}", kind: page, handle: s.publicAward},
+		{method: "POST", pattern: "/api/v1/wallet/signin", kind: api, documented: true, handle: s.apiWalletSignIn},
+		{method: "GET", pattern: "/api/v1/wallet", kind: api, documented: true, allow: actWallet, handle: s.apiWallet},
+		{method: "GET", pattern: "/api/v1/wallet/awards/{id}", kind: api, documented: true, allow: actWallet, handle: s.apiWalletAward},
+		{method: "GET", pattern: "/api/v1/wallet/awards/{id}/{file}", kind: api, documented: true, allow: actWallet, handle: s.apiWalletDownload},
+		{method: "PUT", pattern: "/api/v1/wallet/awards/{id}/share", kind: api, documented: true, allow: actWallet, handle: s.apiWalletShare},
+		{method: "DELETE", pattern: "/api/v1/wallet/awards/{id}/share", kind: api, documented: true, allow: actWallet, handle: s.apiWalletWithdraw},
+		{method: "GET", pattern: "/api/v1/wallet/export", kind: api, documented: true, allow: actWallet, handle: s.apiWalletExport},
+		{method: "POST", pattern: "/api/v1/wallet/imports", kind: api, upload: true, documented: true, allow: actWallet, handle: s.apiWalletImport},
+		{method: "DELETE", pattern: "/api/v1/wallet/imports/{id}", kind: api, documented: true, allow: actWallet, handle: s.apiWalletDeleteImport},
+
 		{method: "GET", pattern: "/account/tokens", kind: page, allow: actSignedIn, handle: s.tokensPage},
 		{method: "POST", pattern: "/account/tokens", kind: page, allow: actSignedIn, handle: s.createTokenPage},
 		{method: "POST", pattern: "/account/tokens/{id}/revoke", kind: page, allow: actSignedIn, handle: s.revokeTokenPage},
@@ -282,14 +305,21 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/api/v1/cases/{id}", kind: api, documented: true, allow: actViewCase, handle: s.apiCase},
 		{method: "POST", pattern: "/api/v1/cases/{id}/actions/{action}", kind: api, documented: true, allow: actActOnCase, handle: s.apiAct},
 		{method: "GET", pattern: "/api/v1/people", kind: api, documented: true, allow: actReadPeople, handle: s.apiPeople},
+		{method: "GET", pattern: "/api/v1/offerings/{id}/diff", kind: api, documented: true, allow: actReadOfferings, handle: s.apiOfferingDiff},
+		{method: "POST", pattern: "/api/v1/offerings/{id}/annual-review", kind: api, documented: true, allow: actLifecycle, handle: s.apiCompleteAnnualReview},
+		{method: "POST", pattern: "/api/v1/discontinuances/{id}/{action}", kind: api, documented: true, allow: actLifecycle, handle: s.apiDiscontinuance},
+		{method: "GET", pattern: "/api/v1/institutions/{id}/composition", kind: api, documented: true, allow: actAdmin, handle: s.apiComposition},
+		{method: "GET", pattern: "/api/v1/offerings/{id}/awards", kind: api, documented: true, allow: actReadAwards, handle: s.apiOfferingAwards},
 		{method: "POST", pattern: "/api/v1/offerings/{id}/awards", kind: api, documented: true, allow: actAward, handle: s.apiIssueAward},
 		{method: "POST", pattern: "/api/v1/offerings/{id}/batches", kind: api, upload: true, documented: true, allow: actAward, handle: s.apiCreateBatch},
 		{method: "GET", pattern: "/api/v1/batches/{id}", kind: api, documented: true, allow: actAward, handle: s.apiBatch},
 		{method: "POST", pattern: "/api/v1/batches/{id}/confirm", kind: api, documented: true, allow: actAward, handle: s.apiConfirmBatch},
+		{method: "POST", pattern: "/api/v1/batches/{id}/cancel", kind: api, documented: true, allow: actAward, handle: s.apiCancelBatch},
 		{method: "GET", pattern: "/api/v1/awards/{id}", kind: api, documented: true, allow: actReadAwards, handle: s.apiAward},
 		{method: "POST", pattern: "/api/v1/awards/{id}/revoke", kind: api, documented: true, allow: actAward, handle: s.apiRevoke},
 		{method: "POST", pattern: "/api/v1/awards/{id}/suspend", kind: api, documented: true, allow: actAward, handle: s.apiSuspend},
 		{method: "POST", pattern: "/api/v1/awards/{id}/reinstate", kind: api, documented: true, allow: actAward, handle: s.apiReinstate},
+		{method: "POST", pattern: "/api/v1/awards/{id}/correct", kind: api, documented: true, allow: actAward, handle: s.apiCorrectAward},
 	}
 }
 

@@ -35,6 +35,7 @@ func navOf(a *actor) navView {
 		}
 	}
 	add(actSignedIn, "/tasks", "My tasks")
+	add(actWallet, "/wallet", "My wallet")
 	add(actReadOfferings, "/offerings", "Offerings")
 	add(actViewCase, "/cases", "Cases")
 	add(actChair, "/committee", "Committee")

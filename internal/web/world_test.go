@@ -27,6 +27,7 @@ type fakeAccounts struct {
 	passwords map[string]string // email → password
 	sessions  map[string]int64  // token → person
 	tokens    map[string]fakeToken
+	links     map[string]int64 // sign-in link token → person (wallet_test.go)
 	next      int
 }
 

@@ -1,0 +1,203 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"cairn/internal/apperror"
+	"cairn/internal/approval"
+	"cairn/internal/catalog"
+)
+
+// changeView is a field change as the API shows it.
+type changeView struct {
+	Field   string   `json:"field"`
+	Label   string   `json:"label"`
+	Old     string   `json:"old"`
+	New     string   `json:"new"`
+	Added   []string `json:"added,omitempty"`
+	Removed []string `json:"removed,omitempty"`
+}
+
+// apiOfferingDiff compares two versions of an offering (numbers, or
+// "draft" for the working draft) field by field; without from and to, the
+// last two submitted versions.
+func (s *Server) apiOfferingDiff(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	o, _, err := s.loadOffering(r.Context(), actorOf(r.Context()), id, actReadOfferings)
+	if err != nil {
+		return err
+	}
+	versions, err := s.store.OfferingVersions(r.Context(), o.ID)
+	if err != nil {
+		return err
+	}
+	forms := map[string]catalog.Form{draftChoice: o.Draft}
+	for _, v := range versions {
+		forms[strconv.Itoa(v.Number())] = v.Form()
+	}
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	if from == "" && to == "" {
+		if n := len(versions); n >= 2 {
+			from, to = strconv.Itoa(versions[n-2].Number()), strconv.Itoa(versions[n-1].Number())
+		} else {
+			return apperror.New(apperror.Invalid, "offering %d has %d submitted version(s): name the versions to compare with from and to", o.ID, n)
+		}
+	}
+	for name, v := range map[string]string{"from": from, "to": to} {
+		if _, ok := forms[v]; !ok {
+			return apperror.Field(name, "offering %d has no version %q", o.ID, v)
+		}
+	}
+	changes := []changeView{}
+	for _, ch := range catalog.Diff(forms[from], forms[to]) {
+		changes = append(changes, changeView{Field: ch.Key, Label: ch.Label, Old: ch.Old, New: ch.New, Added: ch.Added, Removed: ch.Removed})
+	}
+	return writeNoStore(w, http.StatusOK, map[string]any{"offeringId": o.ID, "from": from, "to": to, "changes": changes})
+}
+
+// apiComposition reports how each committee of an institution stands
+// against its composition rule today.
+func (s *Server) apiComposition(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := authorize(actorOf(r.Context()), actAdmin, target{institution: id}); err != nil {
+		return err
+	}
+	report, err := s.approvals.CompositionReport(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	type violation struct {
+		Message  string `json:"message"`
+		Clause   string `json:"clause,omitempty"`
+		Category string `json:"category,omitempty"`
+		PersonID int64  `json:"personId,omitempty"`
+	}
+	type committee struct {
+		Key         string      `json:"key"`
+		Name        string      `json:"name"`
+		CommitteeID int64       `json:"committeeId,omitempty"`
+		HasRule     bool        `json:"hasRule"`
+		ChairID     int64       `json:"chairId,omitempty"`
+		Members     []personRef `json:"members"`
+		Keeps       bool        `json:"keeps"`
+		Violations  []violation `json:"violations"`
+	}
+	out := []committee{}
+	for _, c := range report {
+		cv := committee{Key: c.Key, Name: c.Name, CommitteeID: c.CommitteeID, HasRule: c.Rule != nil, ChairID: c.ChairID, Keeps: c.Keeps(),
+			Members: []personRef{}, Violations: []violation{}}
+		for _, m := range c.Members {
+			cv.Members = append(cv.Members, personRef{ID: m.PersonID, Name: m.Name})
+		}
+		for _, v := range c.Violations {
+			cv.Violations = append(cv.Violations, violation{Message: v.Message, Clause: v.Clause, Category: v.Category, PersonID: v.PersonID})
+		}
+		out = append(out, cv)
+	}
+	return writeNoStore(w, http.StatusOK, map[string]any{"institutionId": id, "committees": out})
+}
+
+// apiCompleteAnnualReview records an offering's open annual review as
+// completed by the actor.
+func (s *Server) apiCompleteAnnualReview(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Notes string `json:"notes"`
+	}
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	a := actorOf(r.Context())
+	o, err := s.store.Offering(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := authorize(a, actLifecycle, target{institution: o.InstitutionID}); err != nil {
+		return err
+	}
+	if err := writeScope(a); err != nil {
+		return err
+	}
+	if err := s.approvals.CompleteAnnualReview(r.Context(), o.ID, a.person.ID, in.Notes); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// discontinuanceJSON is a consideration for discontinuance as the API
+// shows it.
+type discontinuanceJSON struct {
+	ID           int64  `json:"id"`
+	OfferingID   int64  `json:"offeringId"`
+	Status       string `json:"status"`
+	IdleSince    string `json:"idleSince"`
+	ProposedBy   int64  `json:"proposedBy,omitempty"`
+	ProposalNote string `json:"proposalNote,omitempty"`
+	DecidedBy    int64  `json:"decidedBy,omitempty"`
+	DecisionNote string `json:"decisionNote,omitempty"`
+}
+
+// apiDiscontinuance proposes, retains or discontinues an offering under
+// consideration.
+func (s *Server) apiDiscontinuance(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Note string `json:"note"`
+	}
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	a := actorOf(r.Context())
+	d, err := s.approvals.Discontinuance(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if err := authorize(a, actLifecycle, target{institution: d.InstitutionID}); err != nil {
+		return err
+	}
+	if err := writeScope(a); err != nil {
+		return err
+	}
+	var act approval.DiscontinuanceAction
+	switch name := r.PathValue("action"); name {
+	case "propose":
+		act = approval.ProposeDiscontinuance{Note: in.Note}
+	case "retain":
+		act = approval.RetainOffering{Note: in.Note}
+	case "discontinue":
+		act = approval.DiscontinueOffering{Note: in.Note}
+	default:
+		return apperror.New(apperror.NotFound, "there is no discontinuance action %q: use propose, retain or discontinue", name)
+	}
+	d, err = s.approvals.ActOnDiscontinuance(r.Context(), d.ID, a.person.ID, act)
+	if err != nil {
+		return err
+	}
+	return writeNoStore(w, http.StatusOK, discontinuanceJSON{ID: d.ID, OfferingID: d.OfferingID, Status: string(d.Status),
+		IdleSince: d.IdleSince.UTC().Format("2006-01-02"), ProposedBy: d.ProposedBy, ProposalNote: d.ProposalNote,
+		DecidedBy: d.DecidedBy, DecisionNote: d.DecisionNote})
+}
+
+
+// writeScope refuses an API token without the cases:write scope: the
+// lifecycle routes read under cases:read, and change under cases:write.
+func writeScope(a *actor) error {
+	if a.token != nil && !a.token.Allows(ScopeCasesWrite, "") {
+		return apperror.New(apperror.Forbidden, "the API token does not grant the %s scope", ScopeCasesWrite)
+	}
+	return nil
+}
