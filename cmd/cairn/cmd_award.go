@@ -117,28 +117,17 @@ func openConfiguredStore(ctx context.Context, cfg config.Config) (*sqlstore.Stor
 	return store, nil
 }
 
-// awardIssuers opens the issuing identities of the installation: the
-// key-encryption key file of the configuration, and the public URL that
-// credentials and status lists name (base_url, or the listening address
-// as cairn serve falls back to).
+// awardIssuers opens the issuing identities of the installation as cairn
+// serve does (newIssuers): the key-encryption key file of the
+// configuration, and the public URL that credentials and status lists
+// name: base_url, or the configured listening address, as serve falls back
+// to.
 func awardIssuers(ctx context.Context, cfg config.Config, store *sqlstore.Store, logger *slog.Logger) (*issuer.Service, error) {
-	path := cfg.KeyFilePath()
-	kek, _, err := issuer.LoadKEK(path)
-	if err != nil {
-		return nil, err
-	}
 	base := cfg.BaseURL
 	if base == "" {
 		base = "http://" + cfg.Addr
 	}
-	svc, err := issuer.New(store, issuer.Config{BaseURL: base, KEK: kek, KEKFile: path, Logger: logger})
-	if err != nil {
-		return nil, err
-	}
-	if err := svc.CheckKEK(ctx); err != nil {
-		return nil, err
-	}
-	return svc, nil
+	return newIssuers(ctx, cfg, base, logger, newEngine(nil, nil).di, store)
 }
 
 // awardRun is what one cairn award is asked to do.

@@ -40,6 +40,9 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	if cfg.DSN != "" {
 		return usageError("cairn demo runs on the embedded SQLite store in its data folder; leave dsn unset (use cairn serve for PostgreSQL)")
 	}
+	if err := settleDemoPort(&cfg); err != nil {
+		return err
+	}
 	dataGiven := e.getenv("CAIRN_DATA_DIR") != ""
 	fs.Visit(func(f *flag.Flag) { dataGiven = dataGiven || f.Name == "data" })
 	if !dataGiven {
@@ -94,4 +97,3 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		return nil
 	})
 }
-

@@ -44,6 +44,21 @@ type demoIssuing struct {
 	IssuerDID string
 }
 
+// settleDemoPort replaces port 0 in the demo's address by a free port
+// picked now: the demo's credentials carry the server's URL (status
+// lists), and they are made before it listens.
+func settleDemoPort(cfg *config.Config) error {
+	if _, port, err := net.SplitHostPort(cfg.Addr); err != nil || port != "0" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	cfg.Addr = ln.Addr().String()
+	return ln.Close()
+}
+
 // demoBaseURL is the URL the demo's credentials point to before the
 // server listens: the configured public URL, or the listening address.
 // cairn's verifier reads status lists at loopback URLs from the store, so

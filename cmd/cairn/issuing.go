@@ -17,6 +17,15 @@ import (
 	"cairn/internal/proof"
 	"cairn/internal/sqlstore"
 	"cairn/internal/verify"
+	"cairn/internal/web"
+)
+
+// The web server finds what it serves about issuing by asserting these
+// interfaces on Deps.Issuers; a signature drift must not silently turn
+// the endpoints off.
+var (
+	_ web.IssuingDirectory = (*issuer.Service)(nil)
+	_ web.IssuerAdmin      = (*issuer.Service)(nil)
 )
 
 // newIssuers builds the institutions' issuing identities over the store:
@@ -46,8 +55,8 @@ func newIssuers(ctx context.Context, cfg config.Config, baseURL string, logger *
 // documents and status lists from the store instead of over the network
 // (which the guarded fetcher refuses for loopback and plain-HTTP
 // addresses, as a demo or development server has): URLs under the public
-// base URL, and loopback URLs, with the paths cairn serves them at. Other
-// URLs go to next. Bind it to the issuer service before serving.
+// base URL, and loopback URLs of the same port, with the paths cairn
+// serves them at. Other URLs go to next. Bind it to the issuer service before serving.
 type ownDocuments struct {
 	next       did.Fetcher
 	nextStatus verify.StatusFetcher
@@ -70,6 +79,11 @@ func (o *ownDocuments) bind(svc *issuer.Service, baseURL string) error {
 	return nil
 }
 
+func loopback(host string) bool {
+	ip := net.ParseIP(host)
+	return strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback())
+}
+
 // local returns the path of a URL cairn serves itself, or "".
 func (o *ownDocuments) local(raw string) (*issuer.Service, string) {
 	o.mu.RLock()
@@ -82,8 +96,9 @@ func (o *ownDocuments) local(raw string) (*issuer.Service, string) {
 	if err != nil || u.RawQuery != "" {
 		return nil, ""
 	}
-	ip := net.ParseIP(u.Hostname())
-	own := strings.EqualFold(u.Host, base.Host) || u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback())
+	// localhost and 127.0.0.1 are the same server on the same port.
+	own := strings.EqualFold(u.Host, base.Host) ||
+		(loopback(u.Hostname()) && loopback(base.Hostname()) && u.Port() == base.Port())
 	if !own {
 		return nil, ""
 	}

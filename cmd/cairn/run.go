@@ -58,6 +58,7 @@ func commands() map[string]command {
 		"policy": {"check policy profile files, or list the built-in ones", cmdPolicy},
 		"audit":  {"verify the hash-chained audit log in the database", cmdAudit},
 		"award":  {"award an offering to the learners of a CSV file, with a progress bar", cmdAward},
+		"report": {"write a report (awards, stacks, verifications, cycle times, badges, transcripts) as CSV", cmdReport},
 		"version": {"print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, "cairn", version)
 			return nil

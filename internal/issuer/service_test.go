@@ -99,7 +99,6 @@ func checkProof(t *testing.T, signed []byte, doc *did.Document) {
 	}
 }
 
-
 func TestDIDWebIdentity(t *testing.T) {
 	w := newWorld(t, "https://credentials.kpu.ca")
 	ctx := t.Context()

@@ -198,7 +198,10 @@ type AwardRequest struct {
 // builds and signs the credential with iss, and stores it with a notice to
 // the learner and an audit event, in one transaction. An award with the
 // same key (learner, version, run) already issued is returned as it is,
-// with issued false: a retried request issues nothing twice.
+// with issued false: a retried request issues nothing twice. In the same
+// transaction, every stack of the institution the award completes is
+// awarded with iss too (completeStacks), so a part and the larger
+// credential it completes are issued together or not at all.
 func (s *Store) IssueAward(ctx context.Context, iss Issuer, req AwardRequest) (a Award, issued bool, err error) {
 	row := award.Row{Email: req.Email, Name: req.Name, Result: req.Result, EvidenceURL: req.EvidenceURL, DID: req.LearnerDID, IssuedOn: req.IssuedOn}
 	if e := row.Check(s.now()); e != nil {

@@ -170,6 +170,9 @@ func (tx *Tx) textSearch(q registry.Query) (page []int64, total int, err error) 
 		return pageOf(q, matches), len(matches), err
 	}
 	if len(matches) > 1 {
+		if err := tx.titleKeys(matches); err != nil {
+			return nil, 0, err
+		}
 		if err := tx.rankMatches(terms, matches); err != nil {
 			return nil, 0, err
 		}
@@ -196,18 +199,26 @@ type match struct {
 }
 
 // collectMatches returns up to registryCap offerings matching q, newest
-// first.
+// first, with their title keys on PostgreSQL and when q filters by
+// duration (else titleKeys reads them).
 func (tx *Tx) collectMatches(q registry.Query, terms []string) ([]match, error) {
 	b := &searchSQL{}
-	from, order := `registry_entries e`, `e.offering_id`
+	cols, from, order := `e.offering_id, e.title_key`, `registry_entries e`, `e.offering_id`
 	if tx.s.engine == SQLite {
 		facets, none, err := tx.queryFacets(q)
 		if err != nil || none {
 			return nil, err
 		}
 		// Ordered by the full-text table's rowid, which it gives in
-		// order: by the entry's, SQLite would sort every match.
-		from, order = `registry_text JOIN registry_entries e ON e.offering_id = registry_text.rowid`, `registry_text.rowid`
+		// order: by the entry's, SQLite would sort every match. The
+		// entries are joined only for the duration filter: reading a
+		// thousand of them costs several times what the full-text match
+		// does, and a search matching more than MaxResults never needs
+		// their titles.
+		cols, from, order = `registry_text.rowid, ''`, `registry_text`, `registry_text.rowid`
+		if q.MinHours > 0 || q.MaxHours > 0 {
+			cols, from = `registry_text.rowid, e.title_key`, `registry_text JOIN registry_entries e ON e.offering_id = registry_text.rowid`
+		}
 		b.and(`registry_text MATCH ` + b.arg(ftsMatch(terms, facets)))
 		b.filters(q, false)
 	} else {
@@ -217,8 +228,50 @@ func (tx *Tx) collectMatches(q registry.Query, terms []string) ([]match, error) 
 	return list(tx, func(r *sql.Rows) (match, error) {
 		var m match
 		return m, r.Scan(&m.id, &m.title)
-	}, `SELECT e.offering_id, e.title_key FROM `+from+b.clause()+
+	}, `SELECT `+cols+` FROM `+from+b.clause()+
 		` ORDER BY `+order+` DESC LIMIT `+strconv.Itoa(registryCap), b.args...)
+}
+
+// titleKeys reads the title keys of matches collected without them (on
+// SQLite).
+func (tx *Tx) titleKeys(matches []match) error {
+	if tx.s.engine != SQLite {
+		return nil
+	}
+	var missing []int64
+	for _, m := range matches {
+		if m.title == "" {
+			missing = append(missing, m.id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	ids, err := json.Marshal(missing)
+	if err != nil {
+		return err
+	}
+	type key struct {
+		id    int64
+		title string
+	}
+	keys, err := list(tx, func(r *sql.Rows) (key, error) {
+		var k key
+		return k, r.Scan(&k.id, &k.title)
+	}, `SELECT offering_id, title_key FROM registry_entries WHERE offering_id IN (SELECT value FROM json_each($1))`, string(ids))
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]string, len(keys))
+	for _, k := range keys {
+		byID[k.id] = k.title
+	}
+	for i := range matches {
+		if t, ok := byID[matches[i].id]; ok {
+			matches[i].title = t
+		}
+	}
+	return nil
 }
 
 // rankMatches sets the rank of each match: how well its title, and then

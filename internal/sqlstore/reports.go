@@ -9,6 +9,7 @@ import (
 
 	"cairn/internal/apperror"
 	"cairn/internal/approval"
+	"cairn/internal/policy"
 )
 
 // Report periods: awards and completions are counted per calendar month
@@ -220,6 +221,7 @@ type StepCycleTime struct {
 // cases' history: every visit to a step that ended in the range, in
 // working days (package workday: weekends, statutory holidays and the
 // institution's closures excluded), per step in the order first seen.
+// The end states (approved, terminal) take no time and are left out.
 func (a *Approvals) CycleTimes(ctx context.Context, institutionID int64, r ReportRange) ([]StepCycleTime, error) {
 	if err := r.Check(); err != nil {
 		return nil, err
@@ -240,8 +242,9 @@ func (a *Approvals) CycleTimes(ctx context.Context, institutionID int64, r Repor
 			var v visit
 			return v, rs.Scan(&v.step, &v.track, at(&v.entered), at(&v.at))
 		}, `SELECT v.step, c.track, v.entered_at, v.left_at FROM case_visits v JOIN approval_cases c ON c.id = v.case_id
-			WHERE c.institution_id = $1 AND v.left_at IS NOT NULL AND v.left_at >= $2 AND v.left_at < $3
-			ORDER BY v.left_at, v.case_id, v.no LIMIT $4`, institutionID, tx.ts(r.From), tx.ts(r.To), maxReportRows*20)
+			WHERE c.institution_id = $1 AND v.left_at IS NOT NULL AND v.left_at >= $2 AND v.left_at < $3 AND v.kind NOT IN ($5, $6)
+			ORDER BY v.left_at, v.case_id, v.no LIMIT $4`, institutionID, tx.ts(r.From), tx.ts(r.To), maxReportRows*20,
+			string(policy.StepApproved), string(policy.StepTerminal))
 		if err != nil {
 			return err
 		}
@@ -313,4 +316,3 @@ func (a *Approvals) BadgeReportNow(ctx context.Context, institutionID int64) (ap
 	})
 	return rep, err
 }
-

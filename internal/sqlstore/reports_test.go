@@ -120,18 +120,19 @@ func TestCycleTimesInWorkingDays(t *testing.T) {
 				[]any{w.inst.ID, w.parts[0].ID, tx.ts(at("2026-03-02T18:00:00Z"))}, &id); err != nil {
 				return err
 			}
-			for i, v := range []struct{ step, in, out string }{
-				{"completeness", "2026-03-02T18:00:00Z", "2026-03-05T18:00:00Z"}, // Mon to Thu: 3
-				{"completeness", "2026-03-06T18:00:00Z", "2026-03-09T18:00:00Z"}, // Fri to Mon: 1
-				{"smc", "2026-04-01T18:00:00Z", "2026-04-07T18:00:00Z"},          // Good Friday off: 3
-				{"smc", "2026-04-07T18:00:00Z", ""},                              // still open: not counted
+			for i, v := range []struct{ step, kind, in, out string }{
+				{"completeness", "completeness_check", "2026-03-02T18:00:00Z", "2026-03-05T18:00:00Z"}, // Mon to Thu: 3
+				{"completeness", "completeness_check", "2026-03-06T18:00:00Z", "2026-03-09T18:00:00Z"}, // Fri to Mon: 1
+				{"smc", "vote", "2026-04-01T18:00:00Z", "2026-04-07T18:00:00Z"},                        // Good Friday off: 3
+				{"approved", "approved", "2026-04-07T18:00:00Z", "2026-04-07T18:00:00Z"},               // an end state: left out
+				{"smc", "vote", "2026-04-07T18:00:00Z", ""},                                            // still open: not counted
 			} {
 				var left any
 				if v.out != "" {
 					left = tx.ts(at(v.out))
 				}
 				if _, err := tx.exec(`INSERT INTO case_visits (case_id, no, step, kind, version, entered_at, left_at)
-					VALUES ($1, $2, $3, 'review', 1, $4, $5)`, id, i+1, v.step, tx.ts(at(v.in)), left); err != nil {
+					VALUES ($1, $2, $3, $6, 1, $4, $5)`, id, i+1, v.step, tx.ts(at(v.in)), left, v.kind); err != nil {
 					return err
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"cairn/internal/apperror"
@@ -269,6 +270,8 @@ func (s *Store) RecordPLAR(ctx context.Context, iss Issuer, rec PLARRecord) (PLA
 		return PLARRecord{}, nil, apperror.Field("decided_by", "say who decided (at most %d bytes)", stack.MaxProgramBytes)
 	case rec.DecidedOn.IsZero():
 		return PLARRecord{}, nil, apperror.Field("decided_on", "give the day of the decision")
+	case rec.DecidedOn.After(s.now().AddDate(0, 0, 1)):
+		return PLARRecord{}, nil, apperror.Field("decided_on", "cannot be in the future")
 	case len(rec.Note) > stack.MaxTextBytes:
 		return PLARRecord{}, nil, apperror.Field("note", "at most %d bytes", stack.MaxTextBytes)
 	case math.IsNaN(rec.Credits) || rec.Credits < 0 || rec.Credits > stack.MaxCredits:
@@ -515,15 +518,30 @@ func (tx *Tx) plarCounts(institutionID int64) (bool, error) {
 	if err := tx.get("institution", `SELECT policy_profile FROM institutions WHERE id = $1`, []any{institutionID}, &name); err != nil {
 		return false, err
 	}
-	if name == "" || !slices.Contains(policy.Builtins(), name) {
-		return false, nil
+	plarOptions.Lock()
+	defer plarOptions.Unlock()
+	if on, ok := plarOptions.byProfile[name]; ok {
+		return on, nil
 	}
-	p, err := policy.Builtin(name)
-	if err != nil {
-		return false, err
+	on := false
+	if name != "" && slices.Contains(policy.Builtins(), name) {
+		p, err := policy.Builtin(name)
+		if err != nil {
+			return false, err
+		}
+		on = p.OptionEnabled(OptionPLARCountsTowardStacks)
 	}
-	return p.OptionEnabled(OptionPLARCountsTowardStacks), nil
+	plarOptions.byProfile[name] = on
+	return on, nil
 }
+
+// plarOptions caches OptionPLARCountsTowardStacks by built-in profile,
+// which never changes while cairn runs: a bulk award of a stack's part
+// asks for every row.
+var plarOptions = struct {
+	sync.Mutex
+	byProfile map[string]bool
+}{byProfile: map[string]bool{}}
 
 // completeStacks awards, with iss, every stack of the institution that
 // offering is a part of and that the learner's holdings now complete,
@@ -586,4 +604,37 @@ func (tx *Tx) completeStacks(iss Issuer, email string, offeringID, by int64, dep
 		made = append(made, more...)
 	}
 	return made, nil
+}
+
+// CompleteStacks awards, with iss (the institution's issuer), every stack
+// of the institution that the learner's holdings complete and that is not
+// yet awarded to them: for a stack set up after its parts were awarded,
+// or a learner whose PLAR decision was recorded without an issuer. It
+// returns the awards made; doing it again makes none.
+func (s *Store) CompleteStacks(ctx context.Context, iss Issuer, institutionID int64, email string, by int64) ([]Award, error) {
+	if err := award.CheckEmail(email); err != nil {
+		return nil, err
+	}
+	email = award.NormalizeEmail(email)
+	hash := award.EmailHash(email)
+	var made []Award
+	err := s.WithTx(ctx, func(tx *Tx) error {
+		parts, err := listIDs(tx, `SELECT DISTINCT sp.offering_id FROM stack_parts sp JOIN stacks s ON s.id = sp.stack_id
+			WHERE s.institution_id = $1 AND sp.offering_id IN (
+				SELECT offering_id FROM awards WHERE email_hash = $2
+				UNION SELECT offering_id FROM plar_records WHERE email_hash = $2 AND offering_id IS NOT NULL)
+			ORDER BY 1 LIMIT $3`, institutionID, hash, maxStacksListed)
+		if err != nil {
+			return err
+		}
+		for _, p := range parts {
+			more, err := tx.completeStacks(iss, email, p, by, 0)
+			if err != nil {
+				return err
+			}
+			made = append(made, more...)
+		}
+		return nil
+	})
+	return made, err
 }

@@ -35,7 +35,6 @@ func newStackWorld(t *testing.T, s *Store, profile string) *stackWorld {
 	return w
 }
 
-
 func (w *stackWorld) partIDs() []int64 {
 	return []int64{w.parts[0].ID, w.parts[1].ID, w.parts[2].ID}
 }
@@ -48,7 +47,6 @@ func (w *stackWorld) award(offering Offering, email string) (Award, bool) {
 	}
 	return a, issued
 }
-
 
 func (w *stackWorld) stackAwards() int {
 	return w.count(`SELECT count(*) FROM awards WHERE offering_id = $1`, w.larger.ID)
@@ -225,6 +223,17 @@ func TestLadderNeverGrants(t *testing.T) {
 			t.Errorf("a ladder without a program: got %v, want Invalid", err)
 		}
 		w.award(w.parts[0], "ada@example.edu")
+		for name, rec := range map[string]PLARRecord{
+			"future day":      {Email: "ada@example.edu", LadderID: l.ID, Decision: stack.Granted, DecidedBy: "x", DecidedOn: t0.AddDate(0, 0, 3)},
+			"no one decided":  {Email: "ada@example.edu", LadderID: l.ID, Decision: stack.Granted, DecidedOn: t0},
+			"both targets":    {Email: "ada@example.edu", LadderID: l.ID, OfferingID: w.parts[0].ID, Decision: stack.Granted, DecidedBy: "x", DecidedOn: t0},
+			"no decision":     {Email: "ada@example.edu", LadderID: l.ID, DecidedBy: "x", DecidedOn: t0},
+			"negative credit": {Email: "ada@example.edu", LadderID: l.ID, Decision: stack.Granted, DecidedBy: "x", DecidedOn: t0, Credits: -1},
+		} {
+			if _, _, err := s.RecordPLAR(t.Context(), w.p, rec); apperror.CodeOf(err) != apperror.Invalid {
+				t.Errorf("%s: got %v, want Invalid", name, err)
+			}
+		}
 		before := w.count(`SELECT count(*) FROM awards`)
 		_, made, err := s.RecordPLAR(t.Context(), w.p, PLARRecord{Email: "ada@example.edu", LadderID: l.ID, Decision: stack.Granted,
 			Credits: 3, DecidedBy: "Business faculty PLAR committee", DecidedOn: t0})
@@ -266,6 +275,33 @@ func TestBulkAwardCompletesStacks(t *testing.T) {
 		}
 		if n := w.stackAwards(); n != 2 {
 			t.Errorf("after the batch: %d stack awards, want 2 (learner1 and learner2)", n)
+		}
+	})
+}
+
+func TestCompleteStacksAfterTheFact(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		w := newStackWorld(t, s, "")
+		w.award(w.parts[0], "ada@example.edu")
+		w.award(w.parts[1], "ada@example.edu")
+		// The stack is set up after Ada earned its parts.
+		if _, err := s.CreateStack(t.Context(), StackRequest{OfferingID: w.larger.ID, Rule: stack.Rule{Kind: stack.NOf, N: 2, Parts: w.partIDs()}}); err != nil {
+			t.Fatal(err)
+		}
+		if n := w.stackAwards(); n != 0 {
+			t.Fatalf("creating the stack awarded %d", n)
+		}
+		made, err := s.CompleteStacks(t.Context(), w.p, w.inst.ID, "ada@example.edu", 0)
+		if err != nil || len(made) != 1 || made[0].OfferingID != w.larger.ID {
+			t.Fatalf("complete: got %+v, %v; want the certificate", made, err)
+		}
+		made, err = s.CompleteStacks(t.Context(), w.p, w.inst.ID, "ada@example.edu", 0)
+		if err != nil || len(made) != 0 || w.stackAwards() != 1 {
+			t.Errorf("again: made %d (%d in all), %v; want none more", len(made), w.stackAwards(), err)
+		}
+		made, err = s.CompleteStacks(t.Context(), w.p, w.inst.ID, "bob@example.edu", 0)
+		if err != nil || len(made) != 0 {
+			t.Errorf("a learner without parts: got %d, %v", len(made), err)
 		}
 	})
 }

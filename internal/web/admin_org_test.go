@@ -207,6 +207,16 @@ func TestAdministrationPages(t *testing.T) {
 	if rec := w.post(t, "admin", base+"/people/"+m2s(yp.ID)+"/roles", url.Values{"role": {"administrator"}}); rec.Code != 404 {
 		t.Errorf("granting a role to another institution's person: %d, want 404", rec.Code)
 	}
+	// Granted administration there, its pages render under its own
+	// profile.
+	if err := w.store.GrantRole(ctx, org.RoleGrant{PersonID: w.who["admin"], InstitutionID: other.ID, Role: org.Administrator}); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{institutionPath(other.ID): "Yukon University", institutionPath(other.ID) + "/policy": "Yukon 4.4"} {
+		if page := get("admin", path); !strings.Contains(page, want) {
+			t.Errorf("%s lacks %q", path, want)
+		}
+	}
 	for _, who := range []string{"pat", "chair", "provost"} {
 		if rec := w.post(t, who, base+"/people", url.Values{"name": {"X"}, "email": {"x@kpu.example.edu"}, "role": {"administrator"}}); !denied(rec) {
 			t.Errorf("%s adding a person: %d, want denied", who, rec.Code)

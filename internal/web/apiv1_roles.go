@@ -2,11 +2,14 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"time"
 
 	"cairn/internal/apperror"
 	"cairn/internal/approval"
 	"cairn/internal/catalog"
+	"cairn/internal/org"
 )
 
 // changeView is a field change as the API shows it.
@@ -192,12 +195,127 @@ func (s *Server) apiDiscontinuance(w http.ResponseWriter, r *http.Request) error
 		DecidedBy: d.DecidedBy, DecisionNote: d.DecisionNote})
 }
 
-
 // writeScope refuses an API token without the cases:write scope: the
 // lifecycle routes read under cases:read, and change under cases:write.
 func writeScope(a *actor) error {
 	if a.token != nil && !a.token.Allows(ScopeCasesWrite, "") {
 		return apperror.New(apperror.Forbidden, "the API token does not grant the %s scope", ScopeCasesWrite)
 	}
+	return nil
+}
+
+// closureJSON is a closure as the API shows it.
+type closureJSON struct {
+	ID     int64  `json:"id"`
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+}
+
+func closureOf(c org.Closure) closureJSON {
+	return closureJSON{ID: c.ID, From: c.From.UTC().Format(time.DateOnly), To: c.To.UTC().Format(time.DateOnly), Reason: c.Reason}
+}
+
+// apiClosures lists an institution's closures overlapping a period
+// (default: a year back to two years ahead).
+func (s *Server) apiClosures(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := authorize(actorOf(r.Context()), actAdmin, target{institution: id}); err != nil {
+		return err
+	}
+	now := s.now()
+	from, to := now.AddDate(-1, 0, 0), now.AddDate(2, 0, 0)
+	q := r.URL.Query()
+	if v := q.Get("from"); v != "" {
+		if from, err = time.Parse(time.DateOnly, v); err != nil {
+			return apperror.Field("from", "give a date as YYYY-MM-DD")
+		}
+	}
+	if v := q.Get("to"); v != "" {
+		if to, err = time.Parse(time.DateOnly, v); err != nil {
+			return apperror.Field("to", "give a date as YYYY-MM-DD")
+		}
+	}
+	if to.Before(from) || to.Sub(from) > maxClosureWindow {
+		return apperror.Field("to", "must be after from, and at most 10 years later")
+	}
+	cs, err := s.store.Closures(r.Context(), id, from, to)
+	if err != nil {
+		return err
+	}
+	out := []closureJSON{}
+	for _, c := range cs {
+		out = append(out, closureOf(c))
+	}
+	return writeNoStore(w, http.StatusOK, map[string]any{"institutionId": id, "closures": out})
+}
+
+// maxClosureWindow bounds the period one closures query reads.
+const maxClosureWindow = 10 * 366 * 24 * time.Hour
+
+// apiAddClosure adds days an institution is closed to its working-day
+// calendar.
+func (s *Server) apiAddClosure(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := authorize(actorOf(r.Context()), actAdmin, target{institution: id}); err != nil {
+		return err
+	}
+	var in struct {
+		From   string `json:"from"`
+		To     string `json:"to"`
+		Reason string `json:"reason"`
+	}
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	c := org.Closure{InstitutionID: id, Reason: in.Reason}
+	if c.From, err = time.Parse(time.DateOnly, in.From); err != nil {
+		return apperror.Field("from", "give a date as YYYY-MM-DD")
+	}
+	c.To = c.From
+	if in.To != "" {
+		if c.To, err = time.Parse(time.DateOnly, in.To); err != nil {
+			return apperror.Field("to", "give a date as YYYY-MM-DD")
+		}
+	}
+	if _, err := s.store.Institution(r.Context(), id); err != nil {
+		return err
+	}
+	if err := s.store.AddClosure(r.Context(), &c); err != nil {
+		return err
+	}
+	return writeNoStore(w, http.StatusCreated, closureOf(c))
+}
+
+// apiRemoveClosure removes a closure of an institution.
+func (s *Server) apiRemoveClosure(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := authorize(actorOf(r.Context()), actAdmin, target{institution: id}); err != nil {
+		return err
+	}
+	cid, err := pathID(r, "closure")
+	if err != nil {
+		return err
+	}
+	all, err := s.store.Closures(r.Context(), id, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(all, func(c org.Closure) bool { return c.ID == cid }) {
+		return apperror.New(apperror.NotFound, "there is no closure %d at institution %d", cid, id)
+	}
+	if err := s.store.RemoveClosure(r.Context(), cid); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

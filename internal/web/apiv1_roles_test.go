@@ -73,6 +73,30 @@ func TestRoleAPIs(t *testing.T) {
 		t.Errorf("the chair reached the composition report: %d", rec.Code)
 	}
 
+	// Closures: added, listed, refused when backwards, removed.
+	closures := "/api/v1/institutions/" + strconv.FormatInt(w.inst.ID, 10) + "/closures"
+	rec = w.as(t, "admin", "POST", closures, strings.NewReader(`{"from":"2026-12-24","to":"2027-01-01","reason":"Winter closure"}`), jsonHeader)
+	var added closureJSON
+	if rec.Code != 201 || json.Unmarshal(rec.Body.Bytes(), &added) != nil || added.ID == 0 || added.To != "2027-01-01" {
+		t.Fatalf("add a closure: got %d %.300s", rec.Code, rec.Body)
+	}
+	if rec := w.as(t, "admin", "POST", closures, strings.NewReader(`{"from":"2027-01-01","to":"2026-12-24","reason":"x"}`), jsonHeader); rec.Code != 400 {
+		t.Errorf("a backwards closure: got %d", rec.Code)
+	}
+	if rec := w.as(t, "chair", "POST", closures, strings.NewReader(`{"from":"2027-01-01","reason":"x"}`), jsonHeader); !denied(rec) {
+		t.Errorf("the chair adding a closure: got %d", rec.Code)
+	}
+	rec = w.as(t, "admin", "GET", closures, nil, nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"reason":"Winter closure"`) {
+		t.Errorf("list closures: got %d %.300s", rec.Code, rec.Body)
+	}
+	if rec := w.as(t, "admin", "DELETE", closures+"/"+strconv.FormatInt(added.ID, 10), nil, nil); rec.Code != 204 {
+		t.Errorf("remove the closure: got %d", rec.Code)
+	}
+	if rec := w.as(t, "admin", "DELETE", closures+"/"+strconv.FormatInt(added.ID, 10), nil, nil); rec.Code != 404 {
+		t.Errorf("remove it again: got %d", rec.Code)
+	}
+
 	// Lifecycle actions: a read-only token may not act; the engine
 	// decides who may.
 	w.now = testNow.AddDate(1, 1, 0)

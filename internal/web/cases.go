@@ -18,6 +18,10 @@ import (
 	"cairn/internal/sqlstore"
 )
 
+// minLikeness is the least likeness of a similar offering the case page
+// shows; below it the offerings share next to nothing.
+const minLikeness = 0.01
+
 // maxHistory bounds the audit events a case page shows.
 const maxHistory = 500
 
@@ -63,6 +67,9 @@ type caseView struct {
 
 	// What the action forms need; not part of the API answer.
 	Members []personRef `json:"-"`
+	// Alike are the similar offerings worth showing: likeness of 1% or
+	// more.
+	Alike []approval.Similar `json:"-"`
 	// Eligible are the members the chair may assign as reviewers now.
 	Eligible  []personRef     `json:"-"`
 	Questions []questionView  `json:"-"`
@@ -236,6 +243,11 @@ func (s *Server) caseView(ctx context.Context, a *actor, cc *caseContext, diffFr
 	}
 	for _, id := range c.Proponents {
 		v.Proponents = append(v.Proponents, n.ref(id))
+	}
+	for _, sm := range c.Similar {
+		if sm.Score >= minLikeness {
+			v.Alike = append(v.Alike, sm)
+		}
 	}
 	v.Due = dueOf(cc.engine, openDeadline(c, approval.DeadlineStep, 0, 0), now)
 	for _, d := range duties(p, cc.roster, c) {

@@ -1,7 +1,9 @@
 // Package web is cairn's HTTP face: the public verification page; sign-in
 // and the pages each role works in (tasks, the outline-form editor, case
-// pages with their actions, history and version diff, the chairs', the
-// Provost's and the secretariat's pages, administration); the JSON API
+// pages with their actions, history, audit trail and version diff, the
+// chairs', the Provost's and the secretariat's pages, annual reviews and
+// discontinuance, administration of org units, people, committees,
+// closures and the policy profile in words); the JSON API
 // under /api/v1; the W3C VC API verification endpoints; health and
 // metrics; and the OpenAPI document that describes the API.
 //

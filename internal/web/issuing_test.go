@@ -390,3 +390,65 @@ func with(m map[string]any, key string, v any) map[string]any {
 	m[key] = v
 	return m
 }
+
+func TestAdministerIssuingIdentity(t *testing.T) {
+	w := newIssuingWorld(t)
+	page := "/admin/institutions/" + strconv.FormatInt(w.inst.ID, 10) + "/issuing"
+	rec := w.as(t, "admin", "GET", page, nil, nil)
+	wantBody(t, rec, 200, w.kpuDID, "Rotate the signing key", "Change the proof format")
+
+	rec = w.post(t, "admin", page, map[string][]string{"action": {"rotate"}})
+	if rec.Code != 303 || !strings.HasSuffix(rec.Header().Get("Location"), "done=rotated") {
+		t.Fatalf("rotate: got %d to %q", rec.Code, rec.Header().Get("Location"))
+	}
+	if id, _ := w.svc.Identity(t.Context(), w.inst.ID); len(id.Keys) != 2 || id.Keys[0].RetiredAt.IsZero() {
+		t.Errorf("after rotation: got %+v, want the first key retired and a second", id.Keys)
+	}
+	rec = w.post(t, "admin", page, map[string][]string{"action": {"format"}, "format": {"both"}})
+	if rec.Code != 303 {
+		t.Fatalf("format: got %d %s", rec.Code, rec.Body)
+	}
+	if id, _ := w.svc.Identity(t.Context(), w.inst.ID); id.Format != "both" {
+		t.Errorf("format: got %s, want both", id.Format)
+	}
+	rec = w.post(t, "admin", page, map[string][]string{"action": {"format"}, "format": {"pdf"}})
+	wantBody(t, rec, 400, "must be di, jwt or both")
+	if rec := w.post(t, "pat", page, map[string][]string{"action": {"rotate"}}); rec.Code != 403 {
+		t.Errorf("rotate by a proponent: got %d, want 403", rec.Code)
+	}
+
+	// The API: read, refuse a change of method, rotate, and set up a new
+	// institution's identity.
+	tok := w.token("admin", ScopeAdmin)
+	api := "/api/v1/institutions/" + strconv.FormatInt(w.inst.ID, 10) + "/issuer"
+	auth := map[string]string{"Authorization": "Bearer " + tok, "Content-Type": "application/json"}
+	rec = w.fixture.do(t, "GET", api, nil, auth)
+	wantStatus(t, rec, 200, "application/json")
+	got := decode[issuerJSON](t, rec)
+	if got.DID != w.kpuDID || got.Method != issuer.MethodWeb || len(got.Keys) != 2 || got.DocumentURL != issuingBase+"/institutions/kpu/did.json" {
+		t.Errorf("identity: got %+v", got)
+	}
+	rec = w.fixture.do(t, "PUT", api, strings.NewReader(`{"method":"did:key"}`), auth)
+	wantStatus(t, rec, 400, "application/problem+json")
+	rec = w.fixture.do(t, "POST", api+"/rotate", nil, auth)
+	if rec.Code != 200 || len(decode[issuerJSON](t, rec).Keys) != 3 {
+		t.Errorf("rotate: got %d %s, want 200 with three keys", rec.Code, rec.Body)
+	}
+
+	yukon := org.Institution{Slug: "yukon", Name: "Yukon University", Jurisdiction: "CA-YT", TimeZone: "America/Whitehorse"}
+	if err := w.store.CreateInstitution(t.Context(), &yukon); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.GrantRole(t.Context(), org.RoleGrant{PersonID: w.who["admin"], InstitutionID: yukon.ID, Role: org.Administrator}); err != nil {
+		t.Fatal(err)
+	}
+	yapi := "/api/v1/institutions/" + strconv.FormatInt(yukon.ID, 10) + "/issuer"
+	if rec := w.fixture.do(t, "GET", yapi, nil, auth); rec.Code != 404 {
+		t.Errorf("before set-up: got %d, want 404", rec.Code)
+	}
+	rec = w.fixture.do(t, "PUT", yapi, strings.NewReader(`{"method":"did:key","format":"jwt"}`), auth)
+	wantStatus(t, rec, 201, "application/json")
+	if got := decode[issuerJSON](t, rec); got.Method != issuer.MethodKey || got.Format != "jwt" || !strings.HasPrefix(got.DID, "did:key:") {
+		t.Errorf("set up: got %+v", got)
+	}
+}

@@ -9,7 +9,9 @@ import (
 
 	"cairn/internal/apperror"
 	"cairn/internal/approval"
+	"cairn/internal/catalog"
 	"cairn/internal/policy"
+	"cairn/internal/sqlstore"
 )
 
 // lifecycleView is the annual reviews and discontinuance page.
@@ -26,7 +28,6 @@ type lifecycleInstitution struct {
 	Name            string
 	ReviewRule      string
 	DiscontinueRule string
-	CanCheck        bool
 	Reviews         []annualReviewView
 	Completed       []annualReviewView
 	Idle            []idleView
@@ -94,6 +95,38 @@ var lifecycleDone = map[string]string{
 }
 
 func (s *Server) lifecycleView(ctx context.Context, a *actor) (*lifecycleView, error) {
+	return s.lifecycleOf(ctx, a, true)
+}
+
+// lifecycleTasks counts the annual reviews and discontinuance decisions
+// waiting on the actor, for their tasks page.
+func (s *Server) lifecycleTasks(ctx context.Context, a *actor) (int, error) {
+	if authorize(a, actLifecycle, target{}) != nil {
+		return 0, nil
+	}
+	v, err := s.lifecycleOf(ctx, a, false)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, li := range v.Institutions {
+		for _, r := range li.Reviews {
+			if r.CanComplete {
+				n++
+			}
+		}
+		for _, d := range li.Open {
+			if d.CanPropose || d.CanDecide {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
+
+// lifecycleOf builds the lifecycle page's view; withIdle adds the
+// offerings not offered for the rule's period, not yet flagged.
+func (s *Server) lifecycleOf(ctx context.Context, a *actor, withIdle bool) (*lifecycleView, error) {
 	v := &lifecycleView{}
 	n := s.names(ctx)
 	now := s.now()
@@ -119,18 +152,23 @@ func (s *Server) lifecycleView(ctx context.Context, a *actor) (*lifecycleView, e
 			li.DiscontinueRule = "Not offered for " + strconv.Itoa(dr.IdleMonths) + " months: considered by the " + wordFor(dr.ConsideredBy) +
 				", then sent to " + committeeLabel(p, dr.SentTo) + " (" + dr.Clause + ")."
 		}
-		li.CanCheck = true
-		titles := map[int64]string{}
+		offerings := map[int64]sqlstore.Offering{}
+		offering := func(id int64) sqlstore.Offering {
+			if o, ok := offerings[id]; ok {
+				return o
+			}
+			o, err := s.store.Offering(ctx, id)
+			if err != nil {
+				o = sqlstore.Offering{ID: id}
+			}
+			offerings[id] = o
+			return o
+		}
 		title := func(id int64) string {
-			if t, ok := titles[id]; ok {
+			if t := offering(id).Draft.Title; t != "" {
 				return t
 			}
-			t := "Offering " + strconv.FormatInt(id, 10)
-			if o, err := s.store.Offering(ctx, id); err == nil && o.Draft.Title != "" {
-				t = o.Draft.Title
-			}
-			titles[id] = t
-			return t
+			return "Offering " + strconv.FormatInt(id, 10)
 		}
 		units := map[int64]string{}
 		if us, err := s.store.OrgUnits(ctx, inst); err == nil {
@@ -145,6 +183,10 @@ func (s *Server) lifecycleView(ctx context.Context, a *actor) (*lifecycleView, e
 		for _, rv := range reviews {
 			av := annualReviewView{OfferingID: rv.OfferingID, Title: title(rv.OfferingID), Unit: units[rv.UnitID], Due: rv.Due}
 			if rv.CompletedAt.IsZero() {
+				if offering(rv.OfferingID).Status == catalog.Discontinued {
+					// Discontinued since the review fell due: nothing to review.
+					continue
+				}
 				av.Overdue = rv.Due.Before(now)
 				av.CanComplete = ar != nil && roster.HoldsIn(a.person.ID, ar.By, rv.UnitID)
 				li.Reviews = append(li.Reviews, av)
@@ -182,9 +224,11 @@ func (s *Server) lifecycleView(ctx context.Context, a *actor) (*lifecycleView, e
 				li.Closed = append(li.Closed, dv)
 			}
 		}
-		idle, err := s.approvals.IdleOfferings(ctx, inst)
-		if err != nil {
-			return nil, err
+		var idle []approval.Discontinuance
+		if withIdle {
+			if idle, err = s.approvals.IdleOfferings(ctx, inst); err != nil {
+				return nil, err
+			}
 		}
 		for _, d := range idle {
 			if !open[d.OfferingID] {
@@ -209,9 +253,6 @@ func committeeLabel(p *policy.Profile, key string) string {
 func (s *Server) lifecycleFail(w http.ResponseWriter, r *http.Request, err error) error {
 	code := apperror.CodeOf(err)
 	if code != apperror.Invalid && code != apperror.Conflict && code != apperror.Forbidden && code != apperror.NotFound {
-		return err
-	}
-	if code == apperror.Forbidden && apperror.MessageOf(err) == "your roles do not allow this" {
 		return err
 	}
 	v, lerr := s.lifecycleView(r.Context(), actorOf(r.Context()))

@@ -92,6 +92,15 @@ func TestAnnualReviewAndDiscontinuancePages(t *testing.T) {
 	if !strings.Contains(page, `action="/lifecycle/reviews/`+oid+`/complete"`) {
 		t.Fatalf("the program area is not offered the annual review: %.3000s", page)
 	}
+	if tasks := w.as(t, "quinn", "GET", "/tasks", nil, nil).Body.String(); !strings.Contains(tasks, "1 annual review or discontinuance decision waits on you") {
+		t.Errorf("the program area's tasks do not point to the review: %.2000s", tasks)
+	}
+	if tasks := w.as(t, "provost", "GET", "/tasks", nil, nil).Body.String(); !strings.Contains(tasks, `id="lifecycle-tasks"`) {
+		t.Errorf("the Provost's tasks do not point to the flagged offering")
+	}
+	if tasks := w.as(t, "pat", "GET", "/tasks", nil, nil).Body.String(); strings.Contains(tasks, `id="lifecycle-tasks"`) {
+		t.Errorf("the proponent is pointed to lifecycle tasks")
+	}
 	if strings.Contains(page, "/propose\"") {
 		t.Error("the program area is offered the Provost's proposal")
 	}

@@ -278,7 +278,7 @@ func categoryName(p *policy.Profile, id string) string {
 			return c.Name
 		}
 	}
-	return strings.ReplaceAll(id, "_", " ")
+	return wordFor(id)
 }
 
 func electorateText(e policy.Electorate) string {

@@ -121,6 +121,12 @@ func thousands(n int) string {
 	return s
 }
 
+// hasNextPage reports whether a search has a page after res that paging
+// may reach (no deeper than registry.MaxResults).
+func hasNextPage(res registry.Result) bool {
+	return res.Page < res.Pages && res.PerPage > 0 && res.Page+1 <= registry.MaxResults/res.PerPage
+}
+
 // pageLink is the address of another page of the same search.
 func pageLink(path string, q registry.Query, page int) string {
 	q.Page = page
@@ -192,7 +198,7 @@ func (s *Server) registrySearchPage(w http.ResponseWriter, r *http.Request) erro
 		if q.Page > 1 {
 			v.Prev = pageLink("/registry", q, q.Page-1)
 		}
-		if q.Page < res.Pages {
+		if hasNextPage(res) {
 			v.Next = pageLink("/registry", q, q.Page+1)
 		}
 	}
@@ -269,7 +275,7 @@ func (s *Server) registryInstitutionPage(w http.ResponseWriter, r *http.Request)
 	if res.Page > 1 {
 		v.Prev = pageLink(path, registry.Query{}, res.Page-1)
 	}
-	if res.Page < res.Pages {
+	if hasNextPage(res) {
 		v.Next = pageLink(path, registry.Query{}, res.Page+1)
 	}
 	s.render(w, r, http.StatusOK, "registry_institution", inst.Name, v)
@@ -308,6 +314,30 @@ type labelView struct {
 	registry.Label
 	URLs            registry.URLs
 	Stacks, Ladders []stackView
+	// LanguageText names the language of instruction for people.
+	LanguageText string
+}
+
+// languageNames are the languages of instruction the registry names in
+// words; others show as their BCP 47 tag.
+var languageNames = map[string]string{
+	"en": "English", "fr": "French", "es": "Spanish", "zh": "Chinese", "pa": "Punjabi",
+	"hi": "Hindi", "de": "German", "ja": "Japanese", "ko": "Korean", "tl": "Tagalog",
+	"crk": "Plains Cree", "oj": "Ojibwe", "iu": "Inuktitut", "tli": "Tlingit", "hur": "Halkomelem",
+}
+
+// languageText names a BCP 47 language tag for people: "English" for
+// "en", "English (CA)" for "en-CA", the tag itself when unknown.
+func languageText(tag string) string {
+	primary, region, _ := strings.Cut(tag, "-")
+	name, ok := languageNames[strings.ToLower(primary)]
+	switch {
+	case !ok:
+		return tag
+	case region != "":
+		return name + " (" + region + ")"
+	}
+	return name
 }
 
 type stackView struct {
@@ -329,7 +359,8 @@ func (s *Server) registryOfferingPage(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	v := labelView{Label: l, URLs: l.URLs(""), Stacks: stackViews(l.Stacks), Ladders: stackViews(l.Ladders)}
+	v := labelView{Label: l, URLs: l.URLs(""), Stacks: stackViews(l.Stacks), Ladders: stackViews(l.Ladders),
+		LanguageText: languageText(l.Language)}
 	s.render(w, r, http.StatusOK, "registry_offering", l.Title, v)
 	return nil
 }

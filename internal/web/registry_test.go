@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"html"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -10,9 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"cairn/internal/catalog"
 	"cairn/internal/config"
+	"cairn/internal/demo"
 	"cairn/internal/org"
 	"cairn/internal/registry"
+	"cairn/internal/sqlstore"
+	"cairn/internal/verify"
 )
 
 // registryWorld is the test world with synthetic published offerings: 60
@@ -396,5 +401,135 @@ func TestRegistryAPI(t *testing.T) {
 		if p := decode[problem](t, rec); p.Field != field {
 			t.Errorf("%s: problem field %q, want %q", query, p.Field, field)
 		}
+	}
+}
+
+// Across the demo's offerings, at every step of approval and after, the
+// registry shows exactly the published ones: each has its page and is
+// found by its title; drafts, offerings in review without an approved
+// version and discontinued ones have no page and are not found.
+func TestRegistryShowsOnlyPublished(t *testing.T) {
+	clk := demo.NewClock(testNow)
+	st, err := sqlstore.Open(t.Context(), ":memory:", sqlstore.Options{Clock: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := demo.Populate(t.Context(), st, demo.Options{Clock: clk}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{Config: config.Default(), Verifier: &verify.Verifier{}, Store: st, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := srv.Handler()
+	get := func(target string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", target, nil))
+		return rec
+	}
+	insts, err := st.Institutions(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[bool]int{}
+	statuses := map[catalog.Status]bool{}
+	for _, inst := range insts {
+		offerings, err := st.Offerings(t.Context(), inst.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range offerings {
+			statuses[o.Status] = true
+			published := registry.Published(o.Status) && o.ApprovedVersion > 0
+			seen[published]++
+			versions, err := st.OfferingVersions(t.Context(), o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			title := o.Draft.Title
+			for _, v := range versions {
+				if v.Number() == o.ApprovedVersion {
+					title = v.Form().Title
+				}
+			}
+			api := get("/api/v1/registry?" + url.Values{"q": {title}, "institution": {inst.Slug}, "per_page": {"100"}}.Encode())
+			found := false
+			for _, it := range decode[registry.Result](t, api).Items {
+				found = found || it.OfferingID == o.ID
+			}
+			instSlug, slug, err := st.RegistrySlug(t.Context(), o.ID)
+			if err != nil && published {
+				t.Errorf("published offering %d (%s, %q) has no registry slug: %v", o.ID, o.Status, title, err)
+				continue
+			}
+			if found != published {
+				t.Errorf("offering %d (%s, %q): found by its title %v, want %v", o.ID, o.Status, title, found, published)
+			}
+			if err != nil {
+				continue // never published: no address at all
+			}
+			u := registry.OfferingURLs("", instSlug, slug)
+			for _, path := range []string{u.Page, u.CTDL, u.Achievement} {
+				if rec := get(path); (rec.Code == 200) != published || (rec.Code != 200 && rec.Code != 404) {
+					t.Errorf("offering %d (%s): %s answers %d, want %s", o.ID, o.Status, path, rec.Code, map[bool]string{true: "200", false: "404"}[published])
+				}
+			}
+		}
+	}
+	if seen[true] == 0 || seen[false] == 0 || !statuses[catalog.Draft] || !statuses[catalog.Discontinued] || !statuses[catalog.InReview] {
+		t.Errorf("the demo has %d published and %d unpublished offerings in statuses %v; want drafts, offerings in review and discontinued ones too", seen[true], seen[false], statuses)
+	}
+}
+
+func TestHasNextPage(t *testing.T) {
+	for _, c := range []struct {
+		res  registry.Result
+		want bool
+	}{
+		{registry.Result{Total: 90, Page: 4, PerPage: 20, Pages: 5}, true},
+		{registry.Result{Total: 90, Page: 5, PerPage: 20, Pages: 5}, false},
+		{registry.Result{Total: 1000, More: true, Page: 49, PerPage: 20, Pages: 50}, true},
+		// 1,000 in pages of 30 fill 34, but page 34 would reach past the
+		// first 1,000, which the search refuses.
+		{registry.Result{Total: 1000, More: true, Page: 33, PerPage: 30, Pages: 34}, false},
+		{registry.Result{Total: 0, Page: 1, PerPage: 20, Pages: 0}, false},
+	} {
+		if got := hasNextPage(c.res); got != c.want {
+			t.Errorf("hasNextPage(%+v) = %v, want %v", c.res, got, c.want)
+		}
+		if c.want {
+			if _, err := registry.ParseQuery(url.Values{"page": {strconv.Itoa(c.res.Page + 1)}, "per_page": {strconv.Itoa(c.res.PerPage)}}); err != nil {
+				t.Errorf("the next page after %+v is refused: %v", c.res, err)
+			}
+		} else if c.res.Page < c.res.Pages {
+			if _, err := registry.ParseQuery(url.Values{"page": {strconv.Itoa(c.res.Page + 1)}, "per_page": {strconv.Itoa(c.res.PerPage)}}); err == nil {
+				t.Errorf("no next page after %+v, yet the search accepts it", c.res)
+			}
+		}
+	}
+}
+
+func TestRegistryTexts(t *testing.T) {
+	for tag, want := range map[string]string{"en": "English", "en-CA": "English (CA)", "FR": "French", "xx-YY": "xx-YY", "": ""} {
+		if got := languageText(tag); got != want {
+			t.Errorf("languageText(%q) = %q, want %q", tag, got, want)
+		}
+	}
+	for _, c := range []struct {
+		res  registry.Result
+		want string
+	}{
+		{registry.Result{Total: 0}, "0 offerings found"},
+		{registry.Result{Total: 1}, "1 offering found"},
+		{registry.Result{Total: 999}, "999 offerings found"},
+		{registry.Result{Total: 1000, More: true}, "More than 1,000 offerings found; narrow the search to see them all"},
+	} {
+		if got := countText(c.res); got != c.want {
+			t.Errorf("countText(%+v) = %q, want %q", c.res, got, c.want)
+		}
+	}
+	if got := thousands(1234567); got != "1,234,567" {
+		t.Errorf("thousands(1234567) = %q", got)
 	}
 }

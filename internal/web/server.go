@@ -117,10 +117,11 @@ func New(d Deps) (*Server, error) {
 // pageNames are the page templates, each parsed with the layout.
 var pageNames = []string{"verify", "error", "signin", "tasks", "offerings", "offering", "offering_edit",
 	"cases", "case", "provost", "secretariat", "admin", "admin_institution",
-	"offering_diff", "lifecycle", "admin_people", "admin_committee", "admin_policy",
+	"offering_diff", "lifecycle", "admin_people", "admin_committee", "admin_policy", "admin_issuing",
 	"registry", "registry_institution", "registry_offering",
 	"awards", "award", "batch", "tokens",
-	"wallet", "wallet_award", "wallet_signin", "wallet_public"}
+	"wallet", "wallet_award", "wallet_signin", "wallet_public",
+	"reports", "stacks"}
 
 func parsePages() (map[string]*template.Template, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
@@ -223,6 +224,8 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/admin", kind: page, allow: actAdmin, handle: s.adminPage},
 		{method: "GET", pattern: "/admin/institutions/{id}", kind: page, allow: actAdmin, handle: s.adminInstitutionPage},
 		{method: "GET", pattern: "/admin/institutions/{id}/policy", kind: page, allow: actAdmin, handle: s.adminPolicyPage},
+		{method: "GET", pattern: "/admin/institutions/{id}/issuing", kind: page, allow: actAdmin, handle: s.adminIssuingPage},
+		{method: "POST", pattern: "/admin/institutions/{id}/issuing", kind: page, allow: actAdmin, handle: s.adminIssuingAction},
 		{method: "POST", pattern: "/admin/institutions/{id}/units", kind: page, allow: actAdmin, handle: s.createUnitPage},
 		{method: "POST", pattern: "/admin/institutions/{id}/units/{unit}", kind: page, allow: actAdmin, handle: s.updateUnitPage},
 		{method: "POST", pattern: "/admin/institutions/{id}/people", kind: page, allow: actAdmin, handle: s.createPersonPage},
@@ -277,6 +280,17 @@ func (s *Server) routes() []route {
 		{method: "POST", pattern: "/api/v1/wallet/imports", kind: api, upload: true, documented: true, allow: actWallet, handle: s.apiWalletImport},
 		{method: "DELETE", pattern: "/api/v1/wallet/imports/{id}", kind: api, documented: true, allow: actWallet, handle: s.apiWalletDeleteImport},
 
+		{method: "GET", pattern: "/reports", kind: page, allow: actReadAwards, handle: s.reportsPage},
+		{method: "GET", pattern: "/reports/{file}", kind: page, allow: actReadAwards, handle: s.reportCSV},
+		{method: "GET", pattern: "/api/v1/reports/{name}", kind: api, documented: true, allow: actReadAwards, handle: s.apiReport},
+		{method: "GET", pattern: "/stacks", kind: page, allow: actReadAwards, handle: s.stacksPage},
+		{method: "POST", pattern: "/stacks", kind: page, allow: actAward, handle: s.createStackPage},
+		{method: "POST", pattern: "/stacks/{id}/delete", kind: page, allow: actAward, handle: s.deleteStackPage},
+		{method: "POST", pattern: "/stacks/ladders", kind: page, allow: actAward, handle: s.createLadderPage},
+		{method: "POST", pattern: "/stacks/plar", kind: page, allow: actAward, handle: s.recordPLARPage},
+		{method: "POST", pattern: "/stacks/check", kind: page, allow: actAward, handle: s.checkStacksPage},
+		{method: "GET", pattern: "/record/clr.json", kind: page, allow: actWallet, handle: s.learnerRecord},
+
 		{method: "GET", pattern: "/account/tokens", kind: page, allow: actSignedIn, handle: s.tokensPage},
 		{method: "POST", pattern: "/account/tokens", kind: page, allow: actSignedIn, handle: s.createTokenPage},
 		{method: "POST", pattern: "/account/tokens/{id}/revoke", kind: page, allow: actSignedIn, handle: s.revokeTokenPage},
@@ -293,6 +307,9 @@ func (s *Server) routes() []route {
 		{method: "POST", pattern: "/credentials/issue", kind: api, documented: true, allow: actIssueCredentials, handle: s.issueCredential},
 		{method: "GET", pattern: "/institutions/{slug}/did.json", kind: api, documented: true, handle: s.didDocument},
 		{method: "GET", pattern: "/status/{id}", kind: api, documented: true, handle: s.statusListCredential},
+		{method: "GET", pattern: "/api/v1/institutions/{id}/issuer", kind: api, documented: true, allow: actAdmin, handle: s.apiIssuer},
+		{method: "PUT", pattern: "/api/v1/institutions/{id}/issuer", kind: api, documented: true, allow: actAdmin, handle: s.apiPutIssuer},
+		{method: "POST", pattern: "/api/v1/institutions/{id}/issuer/rotate", kind: api, documented: true, allow: actAdmin, handle: s.apiRotateIssuer},
 
 		{method: "GET", pattern: "/api/v1/me", kind: api, documented: true, allow: actSignedIn, handle: s.apiMe},
 		{method: "GET", pattern: "/api/v1/tasks", kind: api, documented: true, allow: actSignedIn, handle: s.apiTasks},
@@ -309,6 +326,9 @@ func (s *Server) routes() []route {
 		{method: "POST", pattern: "/api/v1/offerings/{id}/annual-review", kind: api, documented: true, allow: actLifecycle, handle: s.apiCompleteAnnualReview},
 		{method: "POST", pattern: "/api/v1/discontinuances/{id}/{action}", kind: api, documented: true, allow: actLifecycle, handle: s.apiDiscontinuance},
 		{method: "GET", pattern: "/api/v1/institutions/{id}/composition", kind: api, documented: true, allow: actAdmin, handle: s.apiComposition},
+		{method: "GET", pattern: "/api/v1/institutions/{id}/closures", kind: api, documented: true, allow: actAdmin, handle: s.apiClosures},
+		{method: "POST", pattern: "/api/v1/institutions/{id}/closures", kind: api, documented: true, allow: actAdmin, handle: s.apiAddClosure},
+		{method: "DELETE", pattern: "/api/v1/institutions/{id}/closures/{closure}", kind: api, documented: true, allow: actAdmin, handle: s.apiRemoveClosure},
 		{method: "GET", pattern: "/api/v1/offerings/{id}/awards", kind: api, documented: true, allow: actReadAwards, handle: s.apiOfferingAwards},
 		{method: "POST", pattern: "/api/v1/offerings/{id}/awards", kind: api, documented: true, allow: actAward, handle: s.apiIssueAward},
 		{method: "POST", pattern: "/api/v1/offerings/{id}/batches", kind: api, upload: true, documented: true, allow: actAward, handle: s.apiCreateBatch},
@@ -433,6 +453,7 @@ func (s *Server) verify(ctx context.Context, data []byte) *verify.Report {
 	}
 	rep := s.verifier.Verify(ctx, data)
 	s.metrics.verified(rep.Verified)
+	s.countVerification(ctx, rep)
 	return rep
 }
 

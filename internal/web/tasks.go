@@ -89,11 +89,16 @@ func (s *Server) tasksPage(w http.ResponseWriter, r *http.Request) error {
 			overdue++
 		}
 	}
+	lifecycle, err := s.lifecycleTasks(r.Context(), a)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "tasks", "My tasks", struct {
-		Name    string
-		Roles   []string
-		Tasks   []task
-		Overdue int
-	}{a.person.Name, roleNames(a.person), ts, overdue})
+		Name      string
+		Roles     []string
+		Tasks     []task
+		Overdue   int
+		Lifecycle int
+	}{a.person.Name, roleNames(a.person), ts, overdue, lifecycle})
 	return nil
 }

@@ -43,6 +43,7 @@ func navOf(a *actor) navView {
 	add(actSecretariat, "/secretariat", "Agendas")
 	add(actLifecycle, "/lifecycle", "Reviews")
 	add(actAdmin, "/admin", "Administration")
+	add(actReadAwards, "/reports", "Reports")
 	add(actSignedIn, "/account/tokens", "API tokens")
 	n.Links = append(n.Links, navLink{"/verify", "Verify"})
 	return n
@@ -76,9 +77,9 @@ var templateFuncs = template.FuncMap{
 		}
 		return t.UTC().Format(time.DateOnly)
 	},
-	"percent":  func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" },
-	"lines":    func(s string) []string { return strings.Split(s, "\n") },
-	"add":      func(a, b int) int { return a + b },
+	"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" },
+	"lines":   func(s string) []string { return strings.Split(s, "\n") },
+	"add":     func(a, b int) int { return a + b },
 }
 
 // humanize turns an identifier such as "completeness_check" into words.

@@ -309,6 +309,7 @@ type walletAwardView struct {
 	Credential   string
 	Done         string
 	CanShare     bool
+	HasProof     bool
 	DownloadBase string
 }
 
@@ -324,9 +325,10 @@ func (s *Server) walletAwardView(r *http.Request, a *actor, id int64) (walletAwa
 	}
 	c := credentialOf(aw)
 	v := walletAwardView{walletEntry: s.walletEntry(r, aw, c, shares), Description: c.Description,
-		Achievement: c.CredentialSubject.Achievement, Kind: humanize(c.CredentialSubject.Achievement.AchievementType),
+		Achievement: c.CredentialSubject.Achievement, Kind: achievementKind(c.CredentialSubject.Achievement.AchievementType),
 		Credits: c.CredentialSubject.CreditsEarned.String(), Results: c.CredentialSubject.Result, Evidence: c.Evidence.Items,
-		VerifyURL: s.publicBase(r) + "/verify", DownloadBase: "/wallet/awards/" + strconv.FormatInt(aw.ID, 10)}
+		VerifyURL: s.publicBase(r) + "/verify", DownloadBase: "/wallet/awards/" + strconv.FormatInt(aw.ID, 10),
+		HasProof: hasProof(aw.Credential)}
 	v.CanShare = v.State != string(award.Revoked)
 	if v.PublicURL != "" {
 		v.LinkedIn = linkedInURL(v.walletEntry, v.PublicURL)
@@ -371,4 +373,23 @@ func (s *Server) walletAwardPage(w http.ResponseWriter, r *http.Request) error {
 	v.Done = walletDone[r.URL.Query().Get("done")]
 	s.render(w, r, http.StatusOK, "wallet_award", v.Title, v)
 	return nil
+}
+
+// achievementKind names an Open Badges achievementType in words.
+func achievementKind(t string) string {
+	switch t {
+	case "MicroCredential":
+		return "Micro-credential"
+	case "":
+		return ""
+	}
+	var b strings.Builder
+	for i, r := range t {
+		if i > 0 && 'A' <= r && r <= 'Z' {
+			b.WriteByte(' ')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

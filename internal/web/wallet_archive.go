@@ -16,6 +16,7 @@ import (
 
 	"cairn/internal/apperror"
 	"cairn/internal/bake"
+	"cairn/internal/ob"
 	"cairn/internal/sqlstore"
 )
 
@@ -195,7 +196,8 @@ func (s *Server) importCredential(ctx context.Context, a *actor, data []byte) (s
 	if rep.Validity.ValidFrom != nil {
 		im.IssuedAt = *rep.Validity.ValidFrom
 	}
-	im.Note = "Open Badges 3.0 credential, verified when imported on " + s.clock().UTC().Format("2 Jan 2006") + ": every check passed."
+	im.Note = "Open Badges 3.0 credential, verified when imported on " + s.clock().UTC().Format("2 Jan 2006") + ": every check passed. " +
+		recipientNote(rep.Credential, a.person.Email)
 	return im, s.store.AddImport(ctx, &im)
 }
 
@@ -319,4 +321,28 @@ func readUpload(r *http.Request) ([]byte, error) {
 		return nil, formError(err)
 	}
 	return data, nil
+}
+
+// recipientNote says whether a credential names the learner's address:
+// a credential earned under another address is still imported, since a
+// learner may have several, but the wallet says so.
+func recipientNote(cred json.RawMessage, email string) string {
+	var c ob.AchievementCredential
+	if json.Unmarshal(cred, &c) != nil {
+		return "Whom it was issued to could not be read."
+	}
+	emails := 0
+	for _, id := range c.CredentialSubject.Identifier {
+		if id.IdentityType != ob.IdentityEmail {
+			continue
+		}
+		emails++
+		if id.Matches(email) {
+			return "It was issued to your email address."
+		}
+	}
+	if emails > 0 {
+		return "It was issued to another email address than " + email + "."
+	}
+	return "It names no email address of its holder."
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf16"
 
 	"cairn/internal/award"
 	"cairn/internal/bake"
@@ -137,7 +138,7 @@ func badgeSVG(title, issuer string) []byte {
 		y += 32
 	}
 	if issuer != "" {
-		fmt.Fprintf(&b, `<text x="200" y="330" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="15" fill="#f2c14e">%s</text>`, esc(clip(issuer, 40)))
+		fmt.Fprintf(&b, `<text x="200" y="300" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="14" fill="#f2c14e">%s</text>`, esc(clip(issuer, 36)))
 	}
 	b.WriteString(`</svg>`)
 	return []byte(b.String())
@@ -209,7 +210,7 @@ type certificate struct {
 }
 
 func certificateOf(e walletEntry, learner, kind, credits, base string, now time.Time) certificate {
-	c := certificate{Title: e.Title, Learner: learner, Issuer: e.Issuer, Kind: humanize(kind), Credits: credits,
+	c := certificate{Title: e.Title, Learner: learner, Issuer: e.Issuer, Kind: achievementKind(kind), Credits: credits,
 		Issued: e.Issued, ValidUntil: e.ValidUntil, State: e.State, CredentialID: e.CredentialID, Printed: now}
 	c.VerifyURL, c.Shared = e.PublicURL, e.PublicURL != ""
 	if !c.Shared {
@@ -230,7 +231,7 @@ func certificatePDF(c certificate) []byte {
 		y -= size * 1.5
 	}
 	text("F1", 14, "CERTIFICATE OF ACHIEVEMENT")
-	y -= 6
+	y -= 14
 	for _, l := range wrapWords(c.Title, 46, 2) {
 		text("F2", 28, l)
 	}
@@ -274,8 +275,10 @@ func certificatePDF(c certificate) []byte {
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream)+1, stream),
-		fmt.Sprintf("<< /Title (%s) /Producer (cairn) /CreationDate (D:%s) >>", pdfString(c.Title), c.Printed.UTC().Format("20060102150405Z")),
+		// The stream ends in a newline already; the one before endstream
+		// is the end-of-line marker, not counted in /Length.
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+		fmt.Sprintf("<< /Title %s /Producer (cairn) /CreationDate (D:%s) >>", pdfTextString(c.Title), c.Printed.UTC().Format("20060102150405Z")),
 	}
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -291,6 +294,18 @@ func certificatePDF(c certificate) []byte {
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, len(objects), xref)
 	return b.Bytes()
+}
+
+// pdfTextString encodes s as a PDF text string for the document
+// information: UTF-16BE with a byte order mark, in hex.
+func pdfTextString(s string) string {
+	var b strings.Builder
+	b.WriteString("<FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, "%04X", u)
+	}
+	b.WriteString(">")
+	return b.String()
 }
 
 // winAnsi are the characters outside Latin-1 that WinAnsiEncoding has.

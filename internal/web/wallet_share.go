@@ -137,7 +137,7 @@ func (s *Server) publicAward(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := credentialOf(aw)
 	v := publicView{walletEntry: s.walletEntry(r, aw, c, map[int64]sqlstore.Share{aw.ID: sh}), Description: c.Description,
-		Achievement: c.CredentialSubject.Achievement, Kind: humanize(c.CredentialSubject.Achievement.AchievementType),
+		Achievement: c.CredentialSubject.Achievement, Kind: achievementKind(c.CredentialSubject.Achievement.AchievementType),
 		Credits: c.CredentialSubject.CreditsEarned.String(), Verifiable: string(bakeable(aw)), JSONURL: "/c/" + pid + ".json"}
 	if p, err := s.store.Person(r.Context(), sh.PersonID); err == nil {
 		v.Learner = p.Name

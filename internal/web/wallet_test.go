@@ -353,7 +353,7 @@ func checkPDF(t *testing.T, pdf []byte, texts ...string) {
 		t.Fatal("no content stream")
 	}
 	n, _ := strconv.Atoi(string(pdf[ls[2]:ls[3]]))
-	if !bytes.HasPrefix(pdf[ls[1]+n:], []byte("endstream")) {
+	if !bytes.HasPrefix(pdf[ls[1]+n:], []byte("\nendstream")) || pdf[ls[1]+n-1] != '\n' {
 		t.Errorf("the content stream's /Length %d is wrong", n)
 	}
 	for _, s := range texts {
@@ -533,7 +533,7 @@ func TestWalletImport(t *testing.T) {
 		t.Errorf("OB 2.0 import %+v, want it kept unverified with a note", legacy)
 	}
 	for _, im := range got.Imports[1:] {
-		if im.Format != "ob3" || !im.Verified || im.Title != "Data Analytics Foundations" {
+		if im.Format != "ob3" || !im.Verified || im.Title != "Data Analytics Foundations" || !strings.Contains(im.Note, "issued to another email address") {
 			t.Errorf("OB 3.0 import %+v, want it verified", im)
 		}
 	}
@@ -572,4 +572,24 @@ func walletBody(t *testing.T, rec *httptest.ResponseRecorder, status int, texts 
 			t.Errorf("the page lacks %q: %.1500s", s, rec.Body)
 		}
 	}
+}
+
+// TestWalletJWTOnlyAward: an award issued as a JWT only is verified,
+// baked and shared as its JWT; its JSON is said to carry no signature.
+func TestWalletJWTOnlyAward(t *testing.T) {
+	w := newWalletWorld(t)
+	w.p.Format = award.FormatJWT
+	aw := w.award(t, "learner@kpu.example.edu")
+	if aw.JWT == "" || hasProof(aw.Credential) {
+		t.Fatalf("award %+v, want a JWT and JSON without a proof", aw)
+	}
+	page := "/wallet/awards/" + strconv.FormatInt(aw.ID, 10)
+	walletBody(t, w.as(t, "learner", "GET", page, nil, nil), 200, "What a verifier sees: verified", "without a signature: the JWT carries it")
+	rec := w.as(t, "learner", "GET", page+"/badge.png", nil, nil)
+	cred, err := bake.ExtractPNG(rec.Body.Bytes())
+	if err != nil || string(cred) != aw.JWT {
+		t.Fatalf("the PNG holds %.60q (%v), want the JWT", cred, err)
+	}
+	w.verified(t, "the baked JWT", cred)
+	w.verified(t, "the JWT download", w.as(t, "learner", "GET", page+"/credential.jwt", nil, nil).Body.Bytes())
 }
