@@ -533,3 +533,35 @@ func TestRegistryTexts(t *testing.T) {
 		t.Errorf("thousands(1234567) = %q", got)
 	}
 }
+
+// The registry's pages render without inline script or style, with the
+// landmarks and the skip link, and a label for every form control.
+func TestRegistryPagesAreAccessible(t *testing.T) {
+	w := newRegistryWorld(t)
+	first := w.storeSearch(t, registry.Query{}).Items[0]
+	inline := regexp.MustCompile(`(?i)\sstyle=|\son[a-z]+=|<style|<script`)
+	control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*\bid="([^"]+)"`)
+	for _, path := range []string{"/registry", "/registry?kind=nonsense", "/registry?q=" + url.QueryEscape(first.Title), "/registry/kpu", first.Path()} {
+		rec := w.as(t, "", "GET", path, nil, nil)
+		body := rec.Body.String()
+		if rec.Code != 200 && rec.Code != 400 {
+			t.Fatalf("%s: got %d", path, rec.Code)
+		}
+		if m := inline.FindString(body); m != "" {
+			t.Errorf("%s: inline script, style or handler %q", path, m)
+		}
+		for _, want := range []string{`<html lang="en">`, `<main id="main"`, `<h1>`, `href="#main"`, `<nav aria-label="Main">`, `href="/static/registry.css"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: page lacks %q", path, want)
+			}
+		}
+		for _, m := range control.FindAllStringSubmatch(body, -1) {
+			if !strings.Contains(body, `<label for="`+m[2]+`"`) {
+				t.Errorf("%s: the %s %q has no label", path, m[1], m[2])
+			}
+		}
+	}
+	if rec := w.as(t, "", "GET", "/static/registry.css", nil, nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), ".food-label") {
+		t.Errorf("registry.css: got %d", rec.Code)
+	}
+}
