@@ -35,7 +35,14 @@ type Offering struct {
 	Form            catalog.Form
 	Status          catalog.Status
 	ApprovedVersion int
+	// Endorsements are signed EndorsementCredentials (JSON) of the
+	// offering, embedded in the Achievement as its endorsement, at most
+	// MaxEndorsements.
+	Endorsements []json.RawMessage
 }
+
+// MaxEndorsements bounds the endorsements embedded in an Achievement.
+const MaxEndorsements = 20
 
 // Awardable reports whether the version may be awarded: the offering must
 // be approved (possibly as interim non-credit) or active, and the version

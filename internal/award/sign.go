@@ -82,6 +82,8 @@ type achievementKey struct {
 	version  int
 	hash     string
 	interim  bool
+	// endorsed is the digest of the embedded endorsements, "" for none.
+	endorsed string
 }
 
 // maxCachedAchievements bounds the achievements a Pipeline keeps built.
@@ -160,7 +162,7 @@ func (p *Pipeline) Issue(in Input) (Signed, error) {
 // achievement returns the version's Achievement, built once per version
 // (as its hash names it) when the pipeline's own issuer and URL are used.
 func (p *Pipeline) achievement(in Input) (builtAchievement, error) {
-	k := achievementKey{in.Offering.ID, in.Offering.Version, in.Offering.Hash, in.Offering.Interim()}
+	k := achievementKey{in.Offering.ID, in.Offering.Version, in.Offering.Hash, in.Offering.Interim(), endorsementsDigest(in.Offering.Endorsements)}
 	cacheable := in.Offering.Hash != "" && in.Issuer == p.Issuer && in.AchievementID == p.AchievementURL(in.Offering.ID, in.Offering.Version)
 	if cacheable {
 		p.mu.Lock()
@@ -177,6 +179,9 @@ func (p *Pipeline) achievement(in Input) (builtAchievement, error) {
 	raw, err := a.MarshalJSON()
 	if err != nil {
 		return builtAchievement{}, fmt.Errorf("encode achievement: %w", err)
+	}
+	if raw, err = withEndorsements(raw, in.Offering.Endorsements); err != nil {
+		return builtAchievement{}, err
 	}
 	issuer, err := issuerRef(in.Issuer).MarshalJSON()
 	if err != nil {

@@ -325,6 +325,9 @@ func (tx *Tx) awardOffering(offeringID int64, version int) (award.Offering, awar
 	if err := json.Unmarshal([]byte(form), &ao.Form); err != nil {
 		return ao, inst, fmt.Errorf("offering %d version %d: decode form: %w", o.ID, version, err)
 	}
+	if ao.Endorsements, err = tx.versionEndorsements(o.ID, version); err != nil {
+		return ao, inst, err
+	}
 	return ao, inst, nil
 }
 

@@ -219,7 +219,11 @@ func (tx *Tx) collectMatches(q registry.Query, terms []string) ([]match, error) 
 		if q.MinHours > 0 || q.MaxHours > 0 {
 			cols, from = `registry_text.rowid, e.title_key`, `registry_text JOIN registry_entries e ON e.offering_id = registry_text.rowid`
 		}
-		b.and(`registry_text MATCH ` + b.arg(ftsMatch(terms, facets)))
+		words, none, err := tx.expandPrefixes(terms)
+		if err != nil || none {
+			return nil, err
+		}
+		b.and(`registry_text MATCH ` + b.arg(ftsMatch(terms, words, facets)))
 		b.filters(q, false)
 	} else {
 		b.and(`e.document @@ ` + b.arg(tsQuery(terms, " & ")) + `::tsquery`)
@@ -432,15 +436,63 @@ func (tx *Tx) queryFacets(q registry.Query) (facets []string, none bool, err err
 	return facets, false, nil
 }
 
+// maxPrefixWords is how many indexed words a search word may begin and
+// still be matched as those words rather than as a prefix.
+const maxPrefixWords = 40
+
+// expandPrefixes returns, for each term matched as a prefix (longer than
+// one letter), the indexed words it begins when there are at most
+// maxPrefixWords of them, else nil; none is true when a term begins no
+// indexed word, so nothing matches. FTS5 answers a prefix query by
+// merging the whole list of every word with that prefix before it
+// returns the first match, which for a word most offerings hold costs
+// tens of milliseconds even when another word of the search is rare; the
+// same words as an OR of exact words are walked only as far as the
+// search needs. The words come from registry_vocab, read as one range of
+// the index (which walks each word's list to count it: a few milliseconds
+// for the commonest words, a fraction of what the prefix costs).
+func (tx *Tx) expandPrefixes(terms []string) (words [][]string, none bool, err error) {
+	words = make([][]string, len(terms))
+	for i, t := range terms {
+		r := []rune(t)
+		if len(r) < 2 {
+			continue
+		}
+		r[len(r)-1]++ // terms are letters and digits: never the last rune
+		ws, err := list(tx, func(rows *sql.Rows) (string, error) {
+			var w string
+			return w, rows.Scan(&w)
+		}, `SELECT term FROM registry_vocab WHERE term >= $1 AND term < $2 LIMIT `+strconv.Itoa(maxPrefixWords+1), t, string(r))
+		if err != nil {
+			return nil, false, err
+		}
+		if len(ws) == 0 {
+			return nil, true, nil
+		}
+		if len(ws) <= maxPrefixWords {
+			words[i] = ws
+		}
+	}
+	return words, false, nil
+}
+
 // ftsMatch is the FTS5 query that matches every term in the text columns,
-// each as a prefix (a one-letter term exactly), and every facet token.
-// Terms and facets hold only letters and digits, so quoting them needs no
-// escapes.
-func ftsMatch(terms, facets []string) string {
+// each as a prefix (a one-letter term exactly), and every facet token. A
+// term with words (see expandPrefixes) is matched as any of those words,
+// which is the same. Terms and facets hold only letters and digits, so
+// quoting them needs no escapes; words are quoted.
+func ftsMatch(terms []string, words [][]string, facets []string) string {
 	parts := make([]string, 0, len(terms)+len(facets))
-	for _, t := range terms {
+	for i, t := range terms {
 		p := `{title competencies body} : "` + t + `"`
-		if len([]rune(t)) > 1 {
+		switch {
+		case i < len(words) && words[i] != nil:
+			quoted := make([]string, len(words[i]))
+			for j, w := range words[i] {
+				quoted[j] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+			}
+			p = `{title competencies body} : (` + strings.Join(quoted, " OR ") + `)`
+		case len([]rune(t)) > 1:
 			p += "*"
 		}
 		parts = append(parts, p)

@@ -316,6 +316,8 @@ type labelView struct {
 	Stacks, Ladders []stackView
 	// LanguageText names the language of instruction for people.
 	LanguageText string
+	// Endorsements are the partners' endorsements (see endorse.go).
+	Endorsements []endorsementView
 }
 
 // languageNames are the languages of instruction the registry names in
@@ -361,6 +363,9 @@ func (s *Server) registryOfferingPage(w http.ResponseWriter, r *http.Request) er
 	}
 	v := labelView{Label: l, URLs: l.URLs(""), Stacks: stackViews(l.Stacks), Ladders: stackViews(l.Ladders),
 		LanguageText: languageText(l.Language)}
+	if v.Endorsements, _, err = s.registryEndorsements(r, l.OfferingID); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "registry_offering", l.Title, v)
 	return nil
 }
@@ -388,6 +393,13 @@ func (s *Server) registryAchievement(w http.ResponseWriter, r *http.Request) err
 	}
 	body, err := registry.AchievementJSON(l, s.publicBase(r))
 	if err != nil {
+		return err
+	}
+	_, endorsements, err := s.registryEndorsements(r, l.OfferingID)
+	if err != nil {
+		return err
+	}
+	if body, err = withEndorsements(body, endorsements); err != nil {
 		return err
 	}
 	writeDocument(w, r, registry.MediaTypeAchievement, body)

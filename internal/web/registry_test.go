@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"html"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -563,5 +564,22 @@ func TestRegistryPagesAreAccessible(t *testing.T) {
 	}
 	if rec := w.as(t, "", "GET", "/static/registry.css", nil, nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), ".food-label") {
 		t.Errorf("registry.css: got %d", rec.Code)
+	}
+}
+
+// TestAwardAchievementIDsResolve follows the id an award gives its
+// Achievement (BASE/achievements/OFFERING/vN) to the registry's
+// Achievement; an unpublished or malformed one is not found.
+func TestAwardAchievementIDsResolve(t *testing.T) {
+	w := newRegistryWorld(t)
+	sum := w.storeSearch(t, registry.Query{Institution: "kpu", PerPage: 1}).Items[0]
+	rec := w.as(t, "", "GET", "/achievements/"+strconv.FormatInt(sum.OfferingID, 10)+"/v1", nil, nil)
+	if want := sum.Path() + "/achievement.json"; rec.Code != http.StatusFound || rec.Header().Get("Location") != want {
+		t.Errorf("got %d to %q, want 302 to %s", rec.Code, rec.Header().Get("Location"), want)
+	}
+	for _, path := range []string{"/achievements/999999/v1", "/achievements/" + strconv.FormatInt(sum.OfferingID, 10) + "/latest", "/achievements/x/v1"} {
+		if rec := w.as(t, "", "GET", path, nil, nil); rec.Code != http.StatusNotFound {
+			t.Errorf("%s: got %d, want 404", path, rec.Code)
+		}
 	}
 }

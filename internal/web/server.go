@@ -121,7 +121,7 @@ var pageNames = []string{"verify", "error", "signin", "tasks", "offerings", "off
 	"registry", "registry_institution", "registry_offering",
 	"awards", "award", "batch", "tokens",
 	"wallet", "wallet_award", "wallet_signin", "wallet_public",
-	"reports", "stacks"}
+	"reports", "stacks", "endorsements", "endorse"}
 
 func parsePages() (map[string]*template.Template, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html")
@@ -251,6 +251,10 @@ func (s *Server) routes() []route {
 		{method: "POST", pattern: "/offerings/{id}/batches", kind: page, upload: true, allow: actAward, handle: s.uploadBatchPage},
 		{method: "POST", pattern: "/offerings/{id}/issuers", kind: page, allow: actAward, handle: s.nominatePage},
 		{method: "POST", pattern: "/offerings/{id}/issuers/withdraw", kind: page, allow: actAward, handle: s.withdrawNominationPage},
+		{method: "GET", pattern: "/offerings/{id}/endorsements", kind: page, allow: actAward, handle: s.endorsementsPage},
+		{method: "POST", pattern: "/offerings/{id}/endorsements", kind: page, allow: actAward, handle: s.inviteEndorsementPage},
+		{method: "GET", pattern: "/endorse/{token}", kind: page, handle: s.endorseFormPage},
+		{method: "POST", pattern: "/endorse/{token}", kind: page, handle: s.endorsePage},
 		{method: "GET", pattern: "/batches/{id}", kind: page, allow: actAward, handle: s.batchPage},
 		{method: "POST", pattern: "/batches/{id}/confirm", kind: page, allow: actAward, handle: s.confirmBatchPage},
 		{method: "POST", pattern: "/batches/{id}/cancel", kind: page, allow: actAward, handle: s.cancelBatchPage},
@@ -291,6 +295,7 @@ func (s *Server) routes() []route {
 		{method: "POST", pattern: "/stacks/check", kind: page, allow: actAward, handle: s.checkStacksPage},
 		{method: "GET", pattern: "/record/clr.json", kind: page, allow: actWallet, handle: s.learnerRecord},
 
+		{method: "GET", pattern: "/achievements/{id}/{version}", kind: page, handle: s.achievementRedirect},
 		{method: "GET", pattern: "/account/tokens", kind: page, allow: actSignedIn, handle: s.tokensPage},
 		{method: "POST", pattern: "/account/tokens", kind: page, allow: actSignedIn, handle: s.createTokenPage},
 		{method: "POST", pattern: "/account/tokens/{id}/revoke", kind: page, allow: actSignedIn, handle: s.revokeTokenPage},

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"cairn/internal/org"
+)
+
+var endorseLink = regexp.MustCompile(`value="https?://[^/"]+(/endorse/[A-Za-z0-9_-]{43})"`)
+
+// TestEndorsementThroughInvitation: the registrar invites an endorsement;
+// the partner endorses through the link, once; the registry page and
+// achievement.json show it, and the EndorsementCredential verifies.
+func TestEndorsementThroughInvitation(t *testing.T) {
+	w := newIssuingWorld(t)
+	oid := strconv.FormatInt(w.offering, 10)
+	page := "/offerings/" + oid + "/endorsements"
+	partner := org.Partner{InstitutionID: w.inst.ID, Kind: org.Employer, Name: "Fraser Health", Website: "https://fraserhealth.example"}
+	if err := w.store.CreatePartner(t.Context(), &partner); err != nil {
+		t.Fatal(err)
+	}
+
+	// Only those who may award the offering invite.
+	wantBody(t, w.as(t, "registrar", "GET", "/offerings/"+oid+"/awards", nil, nil), 200, `href="`+page+`"`)
+	wantBody(t, w.as(t, "quinn", "GET", page, nil, nil), 403, "only the central office")
+	wantBody(t, w.post(t, "quinn", page, url.Values{}), 403, "you may not award")
+	wantBody(t, w.post(t, "artschair", page, url.Values{}), 403, "you may not award")
+	if rec := w.post(t, "", page, url.Values{}); rec.Code != 401 && (rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/signin")) {
+		t.Errorf("anonymous invite: got %d to %q, want it refused", rec.Code, rec.Header().Get("Location"))
+	}
+	wantBody(t, w.as(t, "registrar", "GET", page, nil, nil), 200, "Invite an endorsement", "No endorsements yet", "Fraser Health")
+	wantBody(t, w.post(t, "registrar", page, url.Values{"partner_id": {"999999"}}), 404)
+
+	rec := w.post(t, "registrar", page, url.Values{"partner_id": {strconv.FormatInt(partner.ID, 10)}})
+	wantBody(t, rec, 201, "Invitation link created", "shown this once")
+	m := endorseLink.FindStringSubmatch(rec.Body.String())
+	if m == nil {
+		t.Fatalf("no invitation link on the page: %.2000s", rec.Body)
+	}
+	link := m[1]
+	if again := w.as(t, "registrar", "GET", page, nil, nil); strings.Contains(again.Body.String(), link) {
+		t.Error("the invitation link is shown again")
+	}
+
+	// The partner's form: the food label's summary, the partner named.
+	form := w.as(t, "", "GET", link, nil, nil)
+	wantBody(t, form, 200, "Fraser Health", "What you are endorsing", "Credit status", `name="affirm"`, `value="https://fraserhealth.example"`)
+	if form.Header().Get("Cache-Control") != "no-store" || form.Header().Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("headers: %v, want no-store and no-referrer", form.Header())
+	}
+	wantLabelled(t, form.Body.String())
+	wantLabelled(t, w.as(t, "registrar", "GET", page, nil, nil).Body.String())
+	endorse := url.Values{"name": {"Dana Okafor"}, "organisation": {"Fraser Health"}, "url": {"https://fraserhealth.example"},
+		"email": {"dana@fraserhealth.example"}, "comment": {"Graduates of this course are ready for our wards."}}
+	wantBody(t, w.post(t, "", link, endorse), 422, "you must affirm")
+	bad := url.Values{"name": {"Dana"}, "organisation": {"FH"}, "url": {"javascript:alert(1)"}, "comment": {"x"}, "affirm": {"1"}}
+	wantBody(t, w.post(t, "", link, bad), 422, "http or https")
+	endorse.Set("affirm", "1")
+	wantBody(t, w.post(t, "", link, endorse), 201, "Thank you", "signed endorsement credential")
+
+	// Used up.
+	wantBody(t, w.as(t, "", "GET", link, nil, nil), 409, "used or has expired")
+	wantBody(t, w.post(t, "", link, endorse), 409, "used or has expired")
+	wantBody(t, w.as(t, "", "GET", "/endorse/"+strings.Repeat("A", 43), nil, nil), 404, "not known")
+	wantBody(t, w.as(t, "", "GET", "/endorse/short", nil, nil), 404)
+
+	// The staff page lists it, with the email; the registry without.
+	wantBody(t, w.as(t, "registrar", "GET", page, nil, nil), 200, "Dana Okafor", "dana@fraserhealth.example", "ready for our wards")
+	inst, off, err := w.store.RegistrySlug(t.Context(), w.offering)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regPage := "/registry/" + inst + "/" + off
+	reg := w.as(t, "", "GET", regPage, nil, nil)
+	wantBody(t, reg, 200, "Endorsed by", "Fraser Health", "Dana Okafor", "ready for our wards")
+	if strings.Contains(reg.Body.String(), "dana@fraserhealth.example") {
+		t.Error("the registry page shows the endorser's email")
+	}
+
+	// achievement.json carries the signed credential, which verifies.
+	doc := w.as(t, "", "GET", regPage+"/achievement.json", nil, nil)
+	wantStatus(t, doc, 200, "")
+	var a struct {
+		ID          string           `json:"id"`
+		Endorsement []map[string]any `json:"endorsement"`
+	}
+	if err := json.Unmarshal(doc.Body.Bytes(), &a); err != nil || len(a.Endorsement) != 1 {
+		t.Fatalf("achievement.json: %v %.1500s", err, doc.Body)
+	}
+	ec := a.Endorsement[0]
+	subj, _ := ec["credentialSubject"].(map[string]any)
+	iss, _ := ec["issuer"].(map[string]any)
+	if subj["id"] != a.ID || subj["endorsementComment"] != "Graduates of this course are ready for our wards." || iss["id"] != w.kpuDID {
+		t.Errorf("endorsement credential: subject %v issuer %v, want about %s issued by %s", subj, iss, a.ID, w.kpuDID)
+	}
+	if strings.Contains(doc.Body.String(), "dana@fraserhealth.example") {
+		t.Error("achievement.json carries the endorser's email")
+	}
+	v := w.postJSON(t, "/credentials/verify", map[string]any{"verifiableCredential": ec})
+	wantStatus(t, v, 200, "application/json")
+	if res := decode[vcResult](t, v); !res.Verified {
+		t.Errorf("verify: got %+v", res)
+	}
+	ec["credentialSubject"].(map[string]any)["endorsementComment"] = "Tampered."
+	v = w.postJSON(t, "/credentials/verify", map[string]any{"verifiableCredential": ec})
+	if res := decode[vcResult](t, v); res.Verified {
+		t.Error("a tampered endorsement verifies")
+	}
+
+	// Later awards embed it in their Achievement, and still verify.
+	awardID := locationID(t, w.post(t, "registrar", "/offerings/"+oid+"/awards",
+		url.Values{"email": {"ada@example.edu"}, "name": {"Ada Lovelace"}}), "/awards/")
+	aw, err := w.store.Award(t.Context(), awardID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cred struct {
+		CredentialSubject struct {
+			Achievement struct {
+				Endorsement []map[string]any `json:"endorsement"`
+			} `json:"achievement"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(aw.Credential, &cred); err != nil {
+		t.Fatal(err)
+	}
+	if es := cred.CredentialSubject.Achievement.Endorsement; len(es) != 1 || es[0]["proof"] == nil {
+		t.Fatalf("the award's achievement embeds %d endorsements, want the signed one: %.1500s", len(es), aw.Credential)
+	}
+	v = w.postJSON(t, "/credentials/verify", map[string]any{"verifiableCredential": json.RawMessage(aw.Credential)})
+	if res := decode[vcResult](t, v); v.Code != 200 || !res.Verified {
+		t.Errorf("verify the award: got %d %+v", v.Code, res)
+	}
+
+	// An expired link is refused.
+	rec = w.post(t, "registrar", page, url.Values{})
+	wantBody(t, rec, 201, "Invitation link created")
+	late := endorseLink.FindStringSubmatch(rec.Body.String())[1]
+	w.srv.now = func() time.Time { return time.Now().Add(31 * 24 * time.Hour) }
+	wantBody(t, w.as(t, "", "GET", late, nil, nil), 409, "used or has expired")
+}
+
+// wantLabelled checks that every form control on a page has a label.
+func wantLabelled(t *testing.T, body string) {
+	t.Helper()
+	control := regexp.MustCompile(`<(input|select|textarea)\b[^>]*\bid="([^"]+)"`)
+	n := 0
+	for _, m := range control.FindAllStringSubmatch(body, -1) {
+		n++
+		if !strings.Contains(body, `<label for="`+m[2]+`"`) {
+			t.Errorf("the %s %q has no label", m[1], m[2])
+		}
+	}
+	if n == 0 || !strings.Contains(body, `<main id="main"`) {
+		t.Errorf("the page has %d form controls and main landmark %v", n, strings.Contains(body, `<main id="main"`))
+	}
+}
