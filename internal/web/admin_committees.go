@@ -75,6 +75,17 @@ func (s *Server) adminCommittee(r *http.Request, inst org.Institution) (org.Comm
 	return c, nil
 }
 
+// committeeForm loads an institution the actor administers, reads the
+// posted form and loads the path's committee there.
+func (s *Server) committeeForm(r *http.Request) (org.Institution, org.Committee, error) {
+	inst, err := s.adminForm(r)
+	if err != nil {
+		return inst, org.Committee{}, err
+	}
+	c, err := s.adminCommittee(r, inst)
+	return inst, c, err
+}
+
 func (s *Server) committeePageView(ctx context.Context, inst org.Institution, c org.Committee) (*committeePageView, error) {
 	now := s.now()
 	v := &committeePageView{Institution: inst, Committee: c, Today: now.UTC().Format(time.DateOnly)}
@@ -185,8 +196,8 @@ func (s *Server) committeeAdminPage(w http.ResponseWriter, r *http.Request) erro
 
 // committeeRefused shows the committee's page again with a refusal.
 func (s *Server) committeeRefused(w http.ResponseWriter, r *http.Request, inst org.Institution, c org.Committee, err error) error {
-	code := apperror.CodeOf(err)
-	if code != apperror.Invalid && code != apperror.Conflict && code != apperror.NotFound {
+	code, ok := adminFixable(err)
+	if !ok {
 		return err
 	}
 	if fresh, ferr := s.store.Committee(r.Context(), c.ID); ferr == nil {
@@ -203,12 +214,9 @@ func (s *Server) committeeRefused(w http.ResponseWriter, r *http.Request, inst o
 
 // createCommitteePage sets up a committee at the institution.
 func (s *Server) createCommitteePage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
+	inst, err := s.adminForm(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	c := org.Committee{InstitutionID: inst.ID, Key: strings.TrimSpace(r.PostForm.Get("key")), Name: strings.TrimSpace(r.PostForm.Get("name"))}
 	if err := s.store.CreateCommittee(r.Context(), &c); err != nil {
@@ -220,14 +228,7 @@ func (s *Server) createCommitteePage(w http.ResponseWriter, r *http.Request) err
 
 // updateCommitteePage renames a committee.
 func (s *Server) updateCommitteePage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	c, err := s.adminCommittee(r, inst)
+	inst, c, err := s.committeeForm(r)
 	if err != nil {
 		return err
 	}
@@ -264,14 +265,7 @@ func (s *Server) readMembership(ctx context.Context, inst org.Institution, r *ht
 // addMemberPage seats a person of the institution on a committee for a
 // term.
 func (s *Server) addMemberPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	c, err := s.adminCommittee(r, inst)
+	inst, c, err := s.committeeForm(r)
 	if err != nil {
 		return err
 	}
@@ -316,14 +310,7 @@ func (s *Server) checkPersonAt(ctx context.Context, inst org.Institution, id int
 // updateMemberPage changes a membership's category, unit or term (ending
 // a term sets its last day).
 func (s *Server) updateMemberPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	c, err := s.adminCommittee(r, inst)
+	inst, c, err := s.committeeForm(r)
 	if err != nil {
 		return err
 	}
@@ -355,14 +342,7 @@ func (s *Server) updateMemberPage(w http.ResponseWriter, r *http.Request) error 
 // electionPage records a chair election: the candidates, each member's
 // vote, and who was elected, on a day.
 func (s *Server) electionPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	c, err := s.adminCommittee(r, inst)
+	inst, c, err := s.committeeForm(r)
 	if err != nil {
 		return err
 	}

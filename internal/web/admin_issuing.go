@@ -106,12 +106,9 @@ func (s *Server) adminIssuingPage(w http.ResponseWriter, r *http.Request) error 
 // format), rotates its key (action=rotate) or changes its proof format
 // (action=format).
 func (s *Server) adminIssuingAction(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
+	inst, err := s.adminForm(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	done, err := s.changeIssuing(r.Context(), inst, r.PostForm.Get("action"), r.PostForm.Get("method"), r.PostForm.Get("format"))
 	if err != nil {

@@ -65,6 +65,19 @@ func (s *Server) adminInstitution(r *http.Request) (org.Institution, error) {
 	return s.store.Institution(r.Context(), id)
 }
 
+// adminForm loads an institution the actor administers and reads the
+// posted form (the shape of every administration form's handler).
+func (s *Server) adminForm(r *http.Request) (org.Institution, error) {
+	inst, err := s.adminInstitution(r)
+	if err != nil {
+		return inst, err
+	}
+	if err := r.ParseForm(); err != nil {
+		return inst, formError(err)
+	}
+	return inst, nil
+}
+
 func (s *Server) adminInstitutionView(ctx context.Context, inst org.Institution) (*adminInstitutionView, error) {
 	id := inst.ID
 	v := &adminInstitutionView{Institution: inst, Now: s.now()}
@@ -182,8 +195,8 @@ func (s *Server) adminPolicyPage(w http.ResponseWriter, r *http.Request) error {
 // adminRefused shows the institution page again with the reason a form
 // was refused, when the reason is the administrator's to fix.
 func (s *Server) adminRefused(w http.ResponseWriter, r *http.Request, inst org.Institution, err error) error {
-	code := apperror.CodeOf(err)
-	if code != apperror.Invalid && code != apperror.Conflict && code != apperror.NotFound {
+	code, ok := adminFixable(err)
+	if !ok {
 		return err
 	}
 	v, lerr := s.adminInstitutionView(r.Context(), inst)
@@ -193,6 +206,14 @@ func (s *Server) adminRefused(w http.ResponseWriter, r *http.Request, inst org.I
 	v.Error = refusal(err)
 	s.render(w, r, statusOf(code), "admin_institution", inst.Name, v)
 	return nil
+}
+
+// adminFixable is an error's code, and whether it is one an
+// administrator fixes by changing the form (the page is shown again with
+// it); any other is returned as it is.
+func adminFixable(err error) (apperror.Code, bool) {
+	code := apperror.CodeOf(err)
+	return code, code == apperror.Invalid || code == apperror.Conflict || code == apperror.NotFound
 }
 
 // refusal is an error's message, with the field it is about.
@@ -246,22 +267,16 @@ func (s *Server) checkUnit(ctx context.Context, inst, unit int64, field string) 
 	return err
 }
 
-// createUnitPage adds an org unit to an institution.
-func (s *Server) createUnitPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	u := org.OrgUnit{InstitutionID: inst.ID, Kind: org.UnitKind(r.PostForm.Get("kind")), Name: strings.TrimSpace(r.PostForm.Get("name")),
-		Code: strings.TrimSpace(r.PostForm.Get("code"))}
+// saveUnit checks the posted parent of an org unit at the institution
+// and saves the unit with save (create or update); a refusal shows the
+// institution's page again.
+func (s *Server) saveUnit(w http.ResponseWriter, r *http.Request, inst org.Institution, u *org.OrgUnit, save func(context.Context, *org.OrgUnit) error) error {
+	var err error
 	if u.ParentID, err = formID(r.PostForm, "parent"); err == nil {
 		err = s.checkUnit(r.Context(), inst.ID, u.ParentID, "parent")
 	}
 	if err == nil {
-		err = s.store.CreateOrgUnit(r.Context(), &u)
+		err = save(r.Context(), u)
 	}
 	if err != nil {
 		return s.adminRefused(w, r, inst, err)
@@ -270,14 +285,22 @@ func (s *Server) createUnitPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// updateUnitPage renames, recodes, reclassifies or moves an org unit.
-func (s *Server) updateUnitPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
+// createUnitPage adds an org unit to an institution.
+func (s *Server) createUnitPage(w http.ResponseWriter, r *http.Request) error {
+	inst, err := s.adminForm(r)
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
+	u := org.OrgUnit{InstitutionID: inst.ID, Kind: org.UnitKind(r.PostForm.Get("kind")), Name: strings.TrimSpace(r.PostForm.Get("name")),
+		Code: strings.TrimSpace(r.PostForm.Get("code"))}
+	return s.saveUnit(w, r, inst, &u, s.store.CreateOrgUnit)
+}
+
+// updateUnitPage renames, recodes, reclassifies or moves an org unit.
+func (s *Server) updateUnitPage(w http.ResponseWriter, r *http.Request) error {
+	inst, err := s.adminForm(r)
+	if err != nil {
+		return err
 	}
 	uid, err := pathID(r, "unit")
 	if err != nil {
@@ -294,28 +317,15 @@ func (s *Server) updateUnitPage(w http.ResponseWriter, r *http.Request) error {
 	if v, err := strconv.ParseInt(r.PostForm.Get("version"), 10, 64); err == nil {
 		u.Version = v
 	}
-	if u.ParentID, err = formID(r.PostForm, "parent"); err == nil {
-		err = s.checkUnit(r.Context(), inst.ID, u.ParentID, "parent")
-	}
-	if err == nil {
-		err = s.store.UpdateOrgUnit(r.Context(), &u)
-	}
-	if err != nil {
-		return s.adminRefused(w, r, inst, err)
-	}
-	adminRedirect(w, r, institutionPath(inst.ID), "unit")
-	return nil
+	return s.saveUnit(w, r, inst, &u, s.store.UpdateOrgUnit)
 }
 
 // createPersonPage adds a person with a first role at the institution (a
 // person the institution's administrators manage holds a role there).
 func (s *Server) createPersonPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
+	inst, err := s.adminForm(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	g := org.RoleGrant{InstitutionID: inst.ID, Role: org.Role(r.PostForm.Get("role"))}
 	if !g.Role.Valid() {
@@ -438,8 +448,8 @@ func (s *Server) personAdminPage(w http.ResponseWriter, r *http.Request) error {
 
 // personRefused shows the person's page again with a refusal.
 func (s *Server) personRefused(w http.ResponseWriter, r *http.Request, inst org.Institution, p org.Person, err error) error {
-	code := apperror.CodeOf(err)
-	if code != apperror.Invalid && code != apperror.Conflict && code != apperror.NotFound {
+	code, ok := adminFixable(err)
+	if !ok {
 		return err
 	}
 	if fresh, ferr := s.store.Person(r.Context(), p.ID); ferr == nil {
@@ -456,12 +466,9 @@ func (s *Server) personRefused(w http.ResponseWriter, r *http.Request, inst org.
 
 // updatePersonPage changes a person's name and email.
 func (s *Server) updatePersonPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
+	inst, err := s.adminForm(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	p, err := s.adminPerson(r, inst)
 	if err != nil {
@@ -482,12 +489,9 @@ func (s *Server) updatePersonPage(w http.ResponseWriter, r *http.Request) error 
 // institution; revoke is set by the route.
 func (s *Server) roleGrantPage(revoke bool) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		inst, err := s.adminInstitution(r)
+		inst, err := s.adminForm(r)
 		if err != nil {
 			return err
-		}
-		if err := r.ParseForm(); err != nil {
-			return formError(err)
 		}
 		p, err := s.adminPerson(r, inst)
 		if err != nil {
@@ -525,12 +529,9 @@ func (s *Server) roleGrantPage(revoke bool) func(http.ResponseWriter, *http.Requ
 // addClosurePage adds days the institution is closed to its working-day
 // calendar.
 func (s *Server) addClosurePage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.adminInstitution(r)
+	inst, err := s.adminForm(r)
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	c := org.Closure{InstitutionID: inst.ID, Reason: strings.TrimSpace(r.PostForm.Get("reason"))}
 	if c.From, err = formDay(r.PostForm, "from", true); err == nil {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"cairn/internal/apperror"
-	"cairn/internal/approval"
 	"cairn/internal/catalog"
 	"cairn/internal/org"
 )
@@ -26,21 +25,9 @@ type changeView struct {
 // "draft" for the working draft) field by field; without from and to, the
 // last two submitted versions.
 func (s *Server) apiOfferingDiff(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	o, versions, forms, err := s.offeringForms(r)
 	if err != nil {
 		return err
-	}
-	o, _, err := s.loadOffering(r.Context(), actorOf(r.Context()), id, actReadOfferings)
-	if err != nil {
-		return err
-	}
-	versions, err := s.store.OfferingVersions(r.Context(), o.ID)
-	if err != nil {
-		return err
-	}
-	forms := map[string]catalog.Form{draftChoice: o.Draft}
-	for _, v := range versions {
-		forms[strconv.Itoa(v.Number())] = v.Form()
 	}
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
 	if from == "" && to == "" {
@@ -121,11 +108,8 @@ func (s *Server) apiCompleteAnnualReview(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	a := actorOf(r.Context())
-	o, err := s.store.Offering(r.Context(), id)
+	o, err := s.reviewOffering(r.Context(), a, id)
 	if err != nil {
-		return err
-	}
-	if err := authorize(a, actLifecycle, target{institution: o.InstitutionID}); err != nil {
 		return err
 	}
 	if err := writeScope(a); err != nil {
@@ -165,25 +149,16 @@ func (s *Server) apiDiscontinuance(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	a := actorOf(r.Context())
-	d, err := s.approvals.Discontinuance(r.Context(), id)
+	d, err := s.discontinuanceOf(r.Context(), a, id)
 	if err != nil {
-		return err
-	}
-	if err := authorize(a, actLifecycle, target{institution: d.InstitutionID}); err != nil {
 		return err
 	}
 	if err := writeScope(a); err != nil {
 		return err
 	}
-	var act approval.DiscontinuanceAction
-	switch name := r.PathValue("action"); name {
-	case "propose":
-		act = approval.ProposeDiscontinuance{Note: in.Note}
-	case "retain":
-		act = approval.RetainOffering{Note: in.Note}
-	case "discontinue":
-		act = approval.DiscontinueOffering{Note: in.Note}
-	default:
+	name := r.PathValue("action")
+	act, ok := discontinuanceAction(name, in.Note)
+	if !ok {
 		return apperror.New(apperror.NotFound, "there is no discontinuance action %q: use propose, retain or discontinue", name)
 	}
 	d, err = s.approvals.ActOnDiscontinuance(r.Context(), d.ID, a.person.ID, act)

@@ -361,6 +361,15 @@ func (s *Server) apiCreateBatch(w http.ResponseWriter, r *http.Request) error {
 	return writeNoStore(w, http.StatusCreated, v)
 }
 
+// writeBatch answers with a bulk award as it stands.
+func (s *Server) writeBatch(w http.ResponseWriter, r *http.Request, b sqlstore.Batch) error {
+	v, err := s.batchJSON(r.Context(), b)
+	if err != nil {
+		return err
+	}
+	return writeNoStore(w, http.StatusOK, v)
+}
+
 func (s *Server) apiBatch(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -370,14 +379,16 @@ func (s *Server) apiBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.batchJSON(r.Context(), b)
-	if err != nil {
-		return err
-	}
-	return writeNoStore(w, http.StatusOK, v)
+	return s.writeBatch(w, r, b)
 }
 
 func (s *Server) apiConfirmBatch(w http.ResponseWriter, r *http.Request) error {
+	return s.apiBatchStep(w, r, s.store.ConfirmBatch)
+}
+
+// apiBatchStep takes a bulk award the actor may award one step (confirm
+// or cancel) and answers with the batch as it now stands.
+func (s *Server) apiBatchStep(w http.ResponseWriter, r *http.Request, step func(ctx context.Context, id, by int64) (sqlstore.Batch, error)) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -386,15 +397,11 @@ func (s *Server) apiConfirmBatch(w http.ResponseWriter, r *http.Request) error {
 	if _, _, err := s.batchOf(r.Context(), a, id); err != nil {
 		return err
 	}
-	b, err := s.store.ConfirmBatch(r.Context(), id, a.person.ID)
+	b, err := step(r.Context(), id, a.person.ID)
 	if err != nil {
 		return err
 	}
-	v, err := s.batchJSON(r.Context(), b)
-	if err != nil {
-		return err
-	}
-	return writeNoStore(w, http.StatusOK, v)
+	return s.writeBatch(w, r, b)
 }
 
 func (s *Server) apiAward(w http.ResponseWriter, r *http.Request) error {
@@ -541,21 +548,5 @@ func (s *Server) apiCorrectAward(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCancelBatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	a := actorOf(r.Context())
-	if _, _, err := s.batchOf(r.Context(), a, id); err != nil {
-		return err
-	}
-	b, err := s.store.CancelBatch(r.Context(), id, a.person.ID)
-	if err != nil {
-		return err
-	}
-	v, err := s.batchJSON(r.Context(), b)
-	if err != nil {
-		return err
-	}
-	return writeNoStore(w, http.StatusOK, v)
+	return s.apiBatchStep(w, r, s.store.CancelBatch)
 }

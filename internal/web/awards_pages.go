@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -142,17 +143,19 @@ func (s *Server) awardsPageError(w http.ResponseWriter, r *http.Request, id int6
 	return nil
 }
 
+// postedAward is the award form's fields (the issue and correct forms
+// share them).
+func postedAward(f url.Values) awardInput {
+	return awardInput{Email: f.Get("email"), Name: f.Get("name"), Result: f.Get("result"), EvidenceURL: f.Get("evidence_url"),
+		DID: f.Get("did"), IssuedOn: f.Get("issued_on")}
+}
+
 func (s *Server) issueAwardPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := postedPathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	f := r.PostForm
-	in := awardInput{Email: f.Get("email"), Name: f.Get("name"), Result: f.Get("result"), EvidenceURL: f.Get("evidence_url"),
-		DID: f.Get("did"), IssuedOn: f.Get("issued_on")}
+	in := postedAward(r.PostForm)
 	aw, issued, err := s.issue(r.Context(), actorOf(r.Context()), id, in)
 	if err != nil {
 		return s.awardsPageError(w, r, id, "award", err, in)
@@ -217,12 +220,9 @@ func clip(s string, n int) string {
 }
 
 func (s *Server) nominatePage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := postedPathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	a := actorOf(r.Context())
 	if _, _, err := s.awardOffering(r.Context(), a, id, actAward); err != nil {
@@ -249,12 +249,9 @@ func (s *Server) nominatePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) withdrawNominationPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := postedPathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	a := actorOf(r.Context())
 	if _, _, err := s.awardOffering(r.Context(), a, id, actAward); err != nil {
@@ -412,12 +409,9 @@ func (s *Server) awardPageError(w http.ResponseWriter, r *http.Request, id int64
 }
 
 func (s *Server) awardStatusPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := postedPathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	act := r.PostForm.Get("action")
 	if _, err := s.changeStatus(r.Context(), actorOf(r.Context()), id, act, r.PostForm.Get("reason")); err != nil {
@@ -428,16 +422,12 @@ func (s *Server) awardStatusPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) correctAwardPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := postedPathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	f := r.PostForm
-	nw, err := s.correct(r.Context(), actorOf(r.Context()), id, correctionInput{awardInput: awardInput{Email: f.Get("email"), Name: f.Get("name"),
-		Result: f.Get("result"), EvidenceURL: f.Get("evidence_url"), DID: f.Get("did"), IssuedOn: f.Get("issued_on")}, Reason: f.Get("reason")})
+	in := correctionInput{awardInput: postedAward(r.PostForm), Reason: r.PostForm.Get("reason")}
+	nw, err := s.correct(r.Context(), actorOf(r.Context()), id, in)
 	if err != nil {
 		return s.awardPageError(w, r, id, "correction", err)
 	}

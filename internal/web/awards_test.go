@@ -25,6 +25,21 @@ func (pi pipelineIssuers) Issuer(ctx context.Context, institutionID int64) (sqls
 	return pi.p, nil
 }
 
+// issueWith sets the test world up to sign every institution's awards
+// in the format with one pipeline of a fresh identity, and returns it.
+func issueWith(t *testing.T, w *world, format award.Format) *award.Pipeline {
+	t.Helper()
+	id := newIdentity(t)
+	p := &award.Pipeline{Issuer: award.Issuer{ID: id.did, Name: "Kwantlen Polytechnic University", URL: "https://www.kpu.ca"},
+		BaseURL: "https://credentials.kpu.example", Signer: id.key.Signer(), VerificationMethod: id.vm, Format: format,
+		DI: w.di, Clock: func() time.Time { return testNow }}
+	if err := p.Check(); err != nil {
+		t.Fatal(err)
+	}
+	w.srv.issuers = pipelineIssuers{p}
+	return p
+}
+
 // awardWorld is the test world with issuing set up: a registrar (the
 // central office), the arts department's chair, and an approved offering
 // of the arts department.
@@ -37,14 +52,7 @@ type awardWorld struct {
 func newAwardWorld(t *testing.T) *awardWorld {
 	t.Helper()
 	w := newWorld(t)
-	id := newIdentity(t)
-	p := &award.Pipeline{Issuer: award.Issuer{ID: id.did, Name: "Kwantlen Polytechnic University", URL: "https://www.kpu.ca"},
-		BaseURL: "https://credentials.kpu.example", Signer: id.key.Signer(), VerificationMethod: id.vm, Format: award.FormatDI,
-		DI: w.di, Clock: func() time.Time { return testNow }}
-	if err := p.Check(); err != nil {
-		t.Fatal(err)
-	}
-	w.srv.issuers = pipelineIssuers{p}
+	p := issueWith(t, w, award.FormatDI)
 	for name, g := range map[string]org.RoleGrant{
 		"registrar": {Role: org.Registrar},
 		"artschair": {Role: org.DepartmentChair, UnitID: w.units["arts"]},
@@ -117,6 +125,7 @@ func locationID(t *testing.T, rec *httptest.ResponseRecorder, prefix string) int
 	return id
 }
 
+// wantBody checks an answer's status and that its body says each text.
 func wantBody(t *testing.T, rec *httptest.ResponseRecorder, status int, texts ...string) {
 	t.Helper()
 	if rec.Code != status {

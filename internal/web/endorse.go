@@ -68,12 +68,9 @@ func (s *Server) endorsementsPage(w http.ResponseWriter, r *http.Request) error 
 // inviteEndorsementPage is POST /offerings/{id}/endorsements: a new
 // one-time invitation link, shown once.
 func (s *Server) inviteEndorsementPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := postedPathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	a := actorOf(r.Context())
 	o, err := s.mayAward(r.Context(), a, id)

@@ -289,21 +289,28 @@ func (s *Server) lifecycleCheckPage(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// completeReviewPage records an offering's open annual review as done.
-func (s *Server) completeReviewPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+// reviewOffering loads an offering whose annual review the actor may
+// record (the page and the API record the same).
+func (s *Server) reviewOffering(ctx context.Context, a *actor, id int64) (sqlstore.Offering, error) {
+	o, err := s.store.Offering(ctx, id)
 	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
-	}
-	a := actorOf(r.Context())
-	o, err := s.store.Offering(r.Context(), id)
-	if err != nil {
-		return err
+		return o, err
 	}
 	if err := authorize(a, actLifecycle, target{institution: o.InstitutionID}); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// completeReviewPage records an offering's open annual review as done.
+func (s *Server) completeReviewPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := postedPathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := actorOf(r.Context())
+	o, err := s.reviewOffering(r.Context(), a, id)
+	if err != nil {
 		return err
 	}
 	if err := s.approvals.CompleteAnnualReview(r.Context(), o.ID, a.person.ID, r.PostForm.Get("notes")); err != nil {
@@ -313,35 +320,48 @@ func (s *Server) completeReviewPage(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// discontinuanceOf loads an offering's discontinuance consideration
+// that the actor may act on (the page and the API act on the same).
+func (s *Server) discontinuanceOf(ctx context.Context, a *actor, id int64) (*approval.Discontinuance, error) {
+	d, err := s.approvals.Discontinuance(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(a, actLifecycle, target{institution: d.InstitutionID}); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// discontinuanceAction is the action a discontinuance's path names
+// (propose, retain or discontinue) with its note; false for any other.
+func discontinuanceAction(name, note string) (approval.DiscontinuanceAction, bool) {
+	switch name {
+	case "propose":
+		return approval.ProposeDiscontinuance{Note: note}, true
+	case "retain":
+		return approval.RetainOffering{Note: note}, true
+	case "discontinue":
+		return approval.DiscontinueOffering{Note: note}, true
+	}
+	return nil, false
+}
+
 // discontinuancePage proposes, retains or discontinues an offering under
 // consideration; the approval engine decides who may do which.
 func (s *Server) discontinuancePage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := postedPathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	a := actorOf(r.Context())
-	d, err := s.approvals.Discontinuance(r.Context(), id)
+	d, err := s.discontinuanceOf(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	if err := authorize(a, actLifecycle, target{institution: d.InstitutionID}); err != nil {
-		return err
-	}
-	note := r.PostForm.Get("note")
-	var act approval.DiscontinuanceAction
 	name := r.PathValue("action")
-	switch name {
-	case "propose":
-		act = approval.ProposeDiscontinuance{Note: note}
-	case "retain":
-		act = approval.RetainOffering{Note: note}
-	case "discontinue":
-		act = approval.DiscontinueOffering{Note: note}
-	default:
+	act, ok := discontinuanceAction(name, r.PostForm.Get("note"))
+	if !ok {
 		return apperror.New(apperror.NotFound, "there is no discontinuance action %q", name)
 	}
 	if _, err := s.approvals.ActOnDiscontinuance(r.Context(), d.ID, a.person.ID, act); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"cairn/internal/apperror"
 	"cairn/internal/catalog"
+	"cairn/internal/sqlstore"
 )
 
 // diffChoice is a version the diff page can compare: a submitted version
@@ -31,28 +32,43 @@ type offeringDiffView struct {
 // draftChoice is the diff page's value for the working draft.
 const draftChoice = "draft"
 
+// offeringForms loads the offering of the path's id that the actor may
+// read, its submitted versions, and the forms to compare: each version's
+// by its number and the working draft's as draftChoice (the diff page and
+// the API compare the same).
+func (s *Server) offeringForms(r *http.Request) (sqlstore.Offering, []catalog.Version, map[string]catalog.Form, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return sqlstore.Offering{}, nil, nil, err
+	}
+	o, _, err := s.loadOffering(r.Context(), actorOf(r.Context()), id, actReadOfferings)
+	if err != nil {
+		return sqlstore.Offering{}, nil, nil, err
+	}
+	versions, err := s.store.OfferingVersions(r.Context(), o.ID)
+	if err != nil {
+		return sqlstore.Offering{}, nil, nil, err
+	}
+	forms := map[string]catalog.Form{draftChoice: o.Draft}
+	for _, v := range versions {
+		forms[strconv.Itoa(v.Number())] = v.Form()
+	}
+	return o, versions, forms, nil
+}
+
 // offeringDiffPage compares two versions of an offering (or a version and
 // the working draft) field by field. Without a choice it compares the
 // last two submitted versions, or the last version and the draft.
 func (s *Server) offeringDiffPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	o, versions, forms, err := s.offeringForms(r)
 	if err != nil {
 		return err
 	}
-	o, _, err := s.loadOffering(r.Context(), actorOf(r.Context()), id, actReadOfferings)
-	if err != nil {
-		return err
-	}
-	versions, err := s.store.OfferingVersions(r.Context(), o.ID)
-	if err != nil {
-		return err
-	}
-	forms := map[string]catalog.Form{draftChoice: o.Draft}
 	labels := map[string]string{draftChoice: "the working draft"}
 	var order []string
 	for _, v := range versions {
 		k := strconv.Itoa(v.Number())
-		forms[k], labels[k] = v.Form(), "version "+k+" ("+v.SubmittedAt().UTC().Format("2 Jan 2006")+")"
+		labels[k] = "version " + k + " (" + v.SubmittedAt().UTC().Format("2 Jan 2006") + ")"
 		order = append(order, k)
 	}
 	order = append(order, draftChoice)

@@ -250,12 +250,9 @@ func (s *Server) editOfferingPage(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) saveOfferingPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := postedPathID(r, "id")
 	if err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
 	}
 	o, p, err := s.loadOffering(r.Context(), actorOf(r.Context()), id, actPropose)
 	if err != nil {

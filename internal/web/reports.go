@@ -388,16 +388,25 @@ func (s *Server) offeringOf(ctx context.Context, inst, id int64, field string) e
 	return err
 }
 
+// stackOffering checks that the actor may set up stacks at the
+// institution and reads the form's offering there (the stack and ladder
+// forms both name one).
+func (s *Server) stackOffering(r *http.Request) (inst, offering int64, err error) {
+	if inst, err = s.manageStacks(r); err != nil {
+		return 0, 0, err
+	}
+	if offering, err = postedID(r, "offering"); err != nil {
+		return 0, 0, err
+	}
+	if err := s.offeringOf(r.Context(), inst, offering, "offering"); err != nil {
+		return 0, 0, err
+	}
+	return inst, offering, nil
+}
+
 func (s *Server) createStackPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.manageStacks(r)
+	inst, id, err := s.stackOffering(r)
 	if err != nil {
-		return err
-	}
-	id, err := postedID(r, "offering")
-	if err != nil {
-		return err
-	}
-	if err := s.offeringOf(r.Context(), inst, id, "offering"); err != nil {
 		return err
 	}
 	rule := stack.Rule{Kind: stack.Kind(r.PostForm.Get("rule"))}
@@ -449,15 +458,8 @@ func (s *Server) deleteStackPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createLadderPage(w http.ResponseWriter, r *http.Request) error {
-	inst, err := s.manageStacks(r)
+	inst, id, err := s.stackOffering(r)
 	if err != nil {
-		return err
-	}
-	id, err := postedID(r, "offering")
-	if err != nil {
-		return err
-	}
-	if err := s.offeringOf(r.Context(), inst, id, "offering"); err != nil {
 		return err
 	}
 	l := stack.Ladder{OfferingID: id, Program: r.PostForm.Get("program"), CountsToward: r.PostForm.Get("counts_toward")}

@@ -101,6 +101,19 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// postedPathID is pathID for a posted form's handler: the path's id, then
+// the form parsed.
+func postedPathID(r *http.Request, name string) (int64, error) {
+	id, err := pathID(r, name)
+	if err != nil {
+		return 0, err
+	}
+	if err := r.ParseForm(); err != nil {
+		return 0, formError(err)
+	}
+	return id, nil
+}
+
 // pageQuery reads the page number and size from the query.
 func pageQuery(r *http.Request) (limit, offset int, err error) {
 	q := r.URL.Query()

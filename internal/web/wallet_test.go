@@ -62,13 +62,6 @@ func (a *fakeAccounts) RedeemLoginLink(ctx context.Context, token string) (org.P
 	return a.store.Person(ctx, id)
 }
 
-// walletIssuers signs every institution's awards with one pipeline.
-type walletIssuers struct{ p *award.Pipeline }
-
-func (wi walletIssuers) Issuer(ctx context.Context, institutionID int64) (sqlstore.Issuer, error) {
-	return wi.p, nil
-}
-
 // walletWorld is the test world with an approved offering (awards valid
 // for a year) whose awards are signed as both Data Integrity and JWT.
 type walletWorld struct {
@@ -85,14 +78,7 @@ const walletTitle = "Design Thinking for Small Business"
 func newWalletWorld(t *testing.T) *walletWorld {
 	t.Helper()
 	w := newWorld(t)
-	id := newIdentity(t)
-	p := &award.Pipeline{Issuer: award.Issuer{ID: id.did, Name: "Kwantlen Polytechnic University", URL: "https://www.kpu.ca"},
-		BaseURL: "https://credentials.kpu.example", Signer: id.key.Signer(), VerificationMethod: id.vm, Format: award.FormatBoth,
-		DI: w.di, Clock: func() time.Time { return testNow }}
-	if err := p.Check(); err != nil {
-		t.Fatal(err)
-	}
-	w.srv.issuers = walletIssuers{p}
+	p := issueWith(t, w, award.FormatBoth)
 	form := draftForm()
 	form.AwardExpiry = "P1Y"
 	o, _ := approveOffering(t, w, form)
@@ -153,13 +139,13 @@ func TestWalletClaimBySignInLink(t *testing.T) {
 	if rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/wallet/signin") {
 		t.Fatalf("wallet without a session: got %d to %q, want the wallet's sign-in page", rec.Code, rec.Header().Get("Location"))
 	}
-	walletBody(t, w.as(t, "", "GET", "/wallet/signin", nil, nil), 200, `<label for="email">Email address</label>`)
+	wantBody(t, w.as(t, "", "GET", "/wallet/signin", nil, nil), 200, `<label for="email">Email address</label>`)
 
 	// Known (by award) and unknown addresses get the same answer; only the
 	// known one is mailed, and the learner's account is made.
 	for _, addr := range []string{email, "nobody@example.org"} {
 		rec := w.post(t, "", "/wallet/signin", url.Values{"email": {addr}})
-		walletBody(t, rec, 200, "If this address has an account or awards here, a sign-in link is on its way")
+		wantBody(t, rec, 200, "If this address has an account or awards here, a sign-in link is on its way")
 	}
 	if got := w.outbox(t, "wallet_signin", "nobody@example.org"); len(got) != 0 {
 		t.Errorf("an unknown address was mailed: %+v", got)
@@ -193,18 +179,18 @@ func TestWalletClaimBySignInLink(t *testing.T) {
 		t.Fatalf("cookies %+v, want a session", cookies)
 	}
 	w.sessions["claimed"] = cookies[0].Value
-	walletBody(t, w.as(t, "claimed", "GET", "/wallet", nil, nil), 200, walletTitle, "Kwantlen Polytechnic University", "Active")
-	walletBody(t, w.as(t, "", "GET", m[1], nil, nil), 400, "not valid")
+	wantBody(t, w.as(t, "claimed", "GET", "/wallet", nil, nil), 200, walletTitle, "Kwantlen Polytechnic University", "Active")
+	wantBody(t, w.as(t, "", "GET", m[1], nil, nil), 400, "not valid")
 
 	// Asking again and again is bounded by the account's limit, and
 	// still answers the same.
 	for range 5 {
-		walletBody(t, w.post(t, "", "/wallet/signin", url.Values{"email": {email}}), 200, "a sign-in link is on its way")
+		wantBody(t, w.post(t, "", "/wallet/signin", url.Values{"email": {email}}), 200, "a sign-in link is on its way")
 	}
 	if got := w.outbox(t, "wallet_signin", email); len(got) != 3 {
 		t.Errorf("got %d more mails, want 3 (the fake's limit of live links)", len(got))
 	}
-	walletBody(t, w.post(t, "", "/wallet/signin", url.Values{"email": {"not an address"}}), 400, "enter your email address")
+	wantBody(t, w.post(t, "", "/wallet/signin", url.Values{"email": {"not an address"}}), 400, "enter your email address")
 
 	// The API answers the same way.
 	rec = w.postJSON(t, "/api/v1/wallet/signin", map[string]string{"email": "nobody@example.org"})
@@ -215,7 +201,7 @@ func TestWalletListAndStates(t *testing.T) {
 	w := newWalletWorld(t)
 	aw := w.award(t, "learner@kpu.example.edu")
 	w.award(t, "pat@kpu.example.edu") // someone else's
-	walletBody(t, w.as(t, "learner", "GET", "/wallet", nil, nil), 200, walletTitle, "Kwantlen Polytechnic University", "22 Nov 2026", "Active", "Private")
+	wantBody(t, w.as(t, "learner", "GET", "/wallet", nil, nil), 200, walletTitle, "Kwantlen Polytechnic University", "22 Nov 2026", "Active", "Private")
 
 	rec := w.as(t, "learner", "GET", "/api/v1/wallet", nil, nil)
 	wantStatus(t, rec, 200, "application/json")
@@ -227,13 +213,13 @@ func TestWalletListAndStates(t *testing.T) {
 	if _, err := w.store.Suspend(t.Context(), w.p, aw.ID, w.who["admin"], "under review"); err != nil {
 		t.Fatal(err)
 	}
-	walletBody(t, w.as(t, "learner", "GET", "/wallet", nil, nil), 200, "Suspended")
-	walletBody(t, w.as(t, "learner", "GET", "/wallet/awards/"+strconv.FormatInt(aw.ID, 10), nil, nil), 200, "under review")
+	wantBody(t, w.as(t, "learner", "GET", "/wallet", nil, nil), 200, "Suspended")
+	wantBody(t, w.as(t, "learner", "GET", "/wallet/awards/"+strconv.FormatInt(aw.ID, 10), nil, nil), 200, "under review")
 	if _, err := w.store.Reinstate(t.Context(), w.p, aw.ID, w.who["admin"], "cleared"); err != nil {
 		t.Fatal(err)
 	}
 	w.now = testNow.AddDate(1, 1, 0)
-	walletBody(t, w.as(t, "learner", "GET", "/wallet", nil, nil), 200, "Expired")
+	wantBody(t, w.as(t, "learner", "GET", "/wallet", nil, nil), 200, "Expired")
 	w.now = testNow
 	if _, err := w.store.Revoke(t.Context(), w.p, aw.ID, w.who["admin"], "issued in error"); err != nil {
 		t.Fatal(err)
@@ -248,7 +234,7 @@ func TestWalletAwardDetail(t *testing.T) {
 	w := newWalletWorld(t)
 	aw := w.award(t, "learner@kpu.example.edu")
 	page := "/wallet/awards/" + strconv.FormatInt(aw.ID, 10)
-	walletBody(t, w.as(t, "learner", "GET", page, nil, nil), 200, walletTitle, "Passed with distinction",
+	wantBody(t, w.as(t, "learner", "GET", page, nil, nil), 200, walletTitle, "Passed with distinction",
 		"https://portfolio.example/sprint", "What a verifier sees: verified", "Frame a design problem", "credential.jwt", "certificate.pdf")
 	rec := w.as(t, "learner", "GET", "/api/v1"+page, nil, nil)
 	wantStatus(t, rec, 200, "application/json")
@@ -367,7 +353,7 @@ func TestWalletPublicLink(t *testing.T) {
 	w := newWalletWorld(t)
 	aw := w.award(t, "learner@kpu.example.edu")
 	page := "/wallet/awards/" + strconv.FormatInt(aw.ID, 10)
-	walletBody(t, w.as(t, "learner", "GET", page, nil, nil), 200, "This award is private", "Make a public link")
+	wantBody(t, w.as(t, "learner", "GET", page, nil, nil), 200, "This award is private", "Make a public link")
 
 	rec := w.post(t, "learner", page+"/share", nil)
 	if rec.Code != 303 || rec.Header().Get("Location") != page+"?done=shared" {
@@ -400,13 +386,13 @@ func TestWalletPublicLink(t *testing.T) {
 	}
 
 	// Anyone with the link sees the award and can verify it.
-	walletBody(t, w.as(t, "", "GET", public, nil, nil), 200, walletTitle, "awarded to learner", "Verify this credential", `action="/verify"`)
+	wantBody(t, w.as(t, "", "GET", public, nil, nil), 200, walletTitle, "awarded to learner", "Verify this credential", `action="/verify"`)
 	rec = w.as(t, "", "GET", public+".json", nil, nil)
 	wantStatus(t, rec, 200, "application/vc+ld+json")
 	w.verified(t, "the public JSON", rec.Body.Bytes())
 	// Its verify button posts the credential to the verifier.
 	rec = w.post(t, "", "/verify", url.Values{"text": {string(bakeable(aw))}})
-	walletBody(t, rec, 200, "Verified")
+	wantBody(t, rec, 200, "Verified")
 
 	// Sharing again keeps the same link; the API gives it too.
 	rec = w.as(t, "learner", "PUT", "/api/v1"+page+"/share", nil, nil)
@@ -420,7 +406,7 @@ func TestWalletPublicLink(t *testing.T) {
 	if rec.Code != 303 {
 		t.Fatalf("withdraw: got %d", rec.Code)
 	}
-	walletBody(t, w.as(t, "", "GET", public, nil, nil), 410, "withdrawn")
+	wantBody(t, w.as(t, "", "GET", public, nil, nil), 410, "withdrawn")
 	if rec := w.as(t, "", "GET", public+".json", nil, nil); rec.Code != 410 {
 		t.Errorf("withdrawn JSON: got %d, want 410", rec.Code)
 	}
@@ -509,13 +495,13 @@ func TestWalletImport(t *testing.T) {
 		t.Fatalf("baked PNG: got %d %.500s", rec.Code, rec.Body)
 	}
 	// The same credential as JSON is in the wallet already.
-	walletBody(t, upload("badge.json", signed), 422, "already")
+	wantBody(t, upload("badge.json", signed), 422, "already")
 	if rec := upload("badge.jwt", []byte(w.signedJWT(t))); rec.Code != 303 {
 		t.Fatalf("JWT: got %d %.500s", rec.Code, rec.Body)
 	}
-	walletBody(t, upload("forged.json", tamper(t, signed)), 422, "did not verify, so it was not imported")
-	walletBody(t, upload("notes.txt", []byte("hello")), 422, "did not verify")
-	walletBody(t, upload("plain.png", badgePNG()), 422, "holds no Open Badges 3.0 credential")
+	wantBody(t, upload("forged.json", tamper(t, signed)), 422, "did not verify, so it was not imported")
+	wantBody(t, upload("notes.txt", []byte("hello")), 422, "did not verify")
+	wantBody(t, upload("plain.png", badgePNG()), 422, "holds no Open Badges 3.0 credential")
 	ob2 := `{"@context":"https://w3id.org/openbadges/v2","type":"Assertion","id":"https://badges.example/a/1",
 		"recipient":{"type":"email","hashed":false,"identity":"learner@kpu.example.edu"},"issuedOn":"2024-05-01T00:00:00Z",
 		"badge":{"type":"BadgeClass","name":"First Aid Level 1","issuer":{"type":"Profile","name":"St John Ambulance"}},
@@ -540,7 +526,7 @@ func TestWalletImport(t *testing.T) {
 	if got.Imports[2].Source != "png" || got.Imports[1].Source != "jwt" {
 		t.Errorf("sources %s, %s; want jwt, png", got.Imports[1].Source, got.Imports[2].Source)
 	}
-	walletBody(t, w.as(t, "learner", "GET", "/wallet", nil, nil), 200, "First Aid Level 1", "Not verified (Open Badges 2.0)", "Data Analytics Foundations")
+	wantBody(t, w.as(t, "learner", "GET", "/wallet", nil, nil), 200, "First Aid Level 1", "Not verified (Open Badges 2.0)", "Data Analytics Foundations")
 
 	// The API refuses what does not verify, with the reasons.
 	rec := w.as(t, "learner", "POST", "/api/v1/wallet/imports", bytes.NewReader(tamper(t, signed)), map[string]string{"Content-Type": "application/json"})
@@ -561,19 +547,6 @@ func TestWalletImport(t *testing.T) {
 	}
 }
 
-// walletBody checks an answer's status and that its body says each text.
-func walletBody(t *testing.T, rec *httptest.ResponseRecorder, status int, texts ...string) {
-	t.Helper()
-	if rec.Code != status {
-		t.Errorf("status: got %d, want %d; body %.800s", rec.Code, status, rec.Body)
-	}
-	for _, s := range texts {
-		if !strings.Contains(rec.Body.String(), s) {
-			t.Errorf("the page lacks %q: %.1500s", s, rec.Body)
-		}
-	}
-}
-
 // TestWalletJWTOnlyAward: an award issued as a JWT only is verified,
 // baked and shared as its JWT; its JSON is said to carry no signature.
 func TestWalletJWTOnlyAward(t *testing.T) {
@@ -584,7 +557,7 @@ func TestWalletJWTOnlyAward(t *testing.T) {
 		t.Fatalf("award %+v, want a JWT and JSON without a proof", aw)
 	}
 	page := "/wallet/awards/" + strconv.FormatInt(aw.ID, 10)
-	walletBody(t, w.as(t, "learner", "GET", page, nil, nil), 200, "What a verifier sees: verified", "without a signature: the JWT carries it")
+	wantBody(t, w.as(t, "learner", "GET", page, nil, nil), 200, "What a verifier sees: verified", "without a signature: the JWT carries it")
 	rec := w.as(t, "learner", "GET", page+"/badge.png", nil, nil)
 	cred, err := bake.ExtractPNG(rec.Body.Bytes())
 	if err != nil || string(cred) != aw.JWT {
