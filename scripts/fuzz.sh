@@ -22,7 +22,10 @@ for pkg in $(go list ./...); do
 	dir=$(go list -f '{{.Dir}}' "$pkg")
 	for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
 		echo "fuzz $pkg $target ($dur)"
-		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$dur" "$pkg"
+		# Minimizing a new input is bounded too: left at its default (60s)
+		# it can outlast -fuzztime, and the run then ends in "context
+		# deadline exceeded" instead of a verdict.
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$dur" -fuzzminimizetime 1s "$pkg"
 		if [[ $keep == 1 && -d $cache/$pkg/$target ]]; then
 			mkdir -p "$dir/testdata/fuzz/$target"
 			ls -t "$cache/$pkg/$target" | head -64 | while read -r f; do
