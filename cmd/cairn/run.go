@@ -46,19 +46,20 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"keys":   {"create a signing key or print its did:key", cmdKeys},
-		"sign":   {"sign a credential (Data Integrity or JWT)", cmdSign},
-		"verify": {"verify a credential: JSON, JWT, PNG or SVG", cmdVerify},
-		"bake":   {"bake a credential into a PNG or SVG badge", cmdBake},
-		"unbake": {"print the credential baked into a badge image", cmdUnbake},
-		"bench":  {"measure signing, verification and baking speed", cmdBench},
-		"load":   {"load a server on loopback: verify or registry requests per second", cmdLoad},
-		"serve":  {"serve the web pages, the JSON API and the VC API", cmdServe},
-		"demo":   {"create a populated demo database and serve it", cmdDemo},
-		"policy": {"check policy profile files, or list the built-in ones", cmdPolicy},
-		"audit":  {"verify the hash-chained audit log in the database", cmdAudit},
-		"award":  {"award an offering to the learners of a CSV file, with a progress bar", cmdAward},
-		"report": {"write a report (awards, stacks, verifications, cycle times, badges, transcripts) as CSV", cmdReport},
+		"keys":        {"create a signing key or print its did:key", cmdKeys},
+		"sign":        {"sign a credential (Data Integrity or JWT)", cmdSign},
+		"verify":      {"verify a credential: JSON, JWT, PNG or SVG", cmdVerify},
+		"bake":        {"bake a credential into a PNG or SVG badge", cmdBake},
+		"unbake":      {"print the credential baked into a badge image", cmdUnbake},
+		"bench":       {"measure signing, verification and baking speed", cmdBench},
+		"load":        {"load a server on loopback: verify or registry requests per second", cmdLoad},
+		"serve":       {"serve the web pages, the JSON API and the VC API", cmdServe},
+		"institution": {"add an institution and its first administrator, or list them", cmdInstitution},
+		"demo":        {"create a populated demo database and serve it", cmdDemo},
+		"policy":      {"check policy profile files, or list the built-in ones", cmdPolicy},
+		"audit":       {"verify the hash-chained audit log in the database", cmdAudit},
+		"award":       {"award an offering to the learners of a CSV file, with a progress bar", cmdAward},
+		"report":      {"write a report (awards, stacks, verifications, cycle times, badges, transcripts) as CSV", cmdReport},
 		"version": {"print the version", func(_ context.Context, e env, _ []string) error {
 			fmt.Fprintln(e.stdout, "cairn", version)
 			return nil
