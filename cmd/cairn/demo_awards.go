@@ -16,6 +16,7 @@ import (
 	"cairn/internal/issuer"
 	"cairn/internal/org"
 	"cairn/internal/sqlstore"
+	"cairn/internal/stack"
 )
 
 // The demo's awards that show an award's life: one expired (issued more
@@ -121,6 +122,14 @@ func (d *demoIssuing) awards(ctx context.Context, st *sqlstore.Store, offerings 
 		}
 	}
 
+	for _, inst := range insts {
+		if inst.Slug == "kpu" {
+			if err := demoStack(ctx, st, inst.ID, registrar[inst.ID], logger); err != nil {
+				return nil, err
+			}
+		}
+	}
+
 	var out []demo.AwardInfo
 	for i, id := range offerings {
 		o, err := st.Offering(ctx, id)
@@ -201,4 +210,41 @@ func (d *demoIssuing) awards(ctx context.Context, st *sqlstore.Store, offerings 
 // fill records the API token and the DID it issues as in the summary.
 func (d *demoIssuing) fill(sum *demo.Summary) {
 	sum.APIToken, sum.IssuerDID = d.Token, d.IssuerDID
+}
+
+// The demo's stack: the larger credential its two parts complete. Data
+// Analytics Essentials names it as what it stacks into.
+const (
+	demoStackTitle = "Machine Learning Foundations with Python"
+)
+
+var demoStackParts = []string{demoRevokedTitle, "Business Intelligence Dashboards with Power BI"}
+
+// demoStack makes KPU's stack (before the awards, so that a learner who
+// earns both parts is awarded the larger credential as it happens), when
+// the demo has the offerings it needs.
+func demoStack(ctx context.Context, st *sqlstore.Store, institutionID, by int64, logger *slog.Logger) error {
+	all, err := st.Offerings(ctx, institutionID)
+	if err != nil {
+		return err
+	}
+	byTitle := map[string]int64{}
+	for _, o := range all {
+		byTitle[strings.ToLower(o.Draft.Title)] = o.ID
+	}
+	target, ok := byTitle[strings.ToLower(demoStackTitle)]
+	rule := stack.Rule{Kind: stack.All}
+	for _, t := range demoStackParts {
+		id, found := byTitle[strings.ToLower(t)]
+		ok = ok && found
+		rule.Parts = append(rule.Parts, id)
+	}
+	if !ok {
+		logger.Info("demo stack skipped: an offering it needs is missing")
+		return nil
+	}
+	if _, err := st.CreateStack(ctx, sqlstore.StackRequest{OfferingID: target, Rule: rule, By: by}); err != nil {
+		return fmt.Errorf("demo stack: %w", err)
+	}
+	return nil
 }
