@@ -3,11 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,6 +20,7 @@ import (
 	"cairn/internal/org"
 	"cairn/internal/policy"
 	"cairn/internal/sqlstore"
+	"cairn/internal/sqlstore/sqltest"
 )
 
 // now is the demo's present in the tests: Wednesday 18 March 2026, 09:00
@@ -44,7 +41,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, st *sqlstore.Store, clk *
 		if dsn == "" {
 			t.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
-		st, clk := open(t, scratchSchema(t, dsn))
+		st, clk := open(t, sqltest.Schema(t, dsn))
 		fn(t, st, clk)
 	})
 }
@@ -58,36 +55,6 @@ func open(t *testing.T, dsn string) (*sqlstore.Store, *Clock) {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st, clk
-}
-
-// scratchSchema creates a PostgreSQL schema dropped when the test ends and
-// returns dsn with its search_path set to it.
-func scratchSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("connect postgres: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "cairn_demo_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("CAIRN_TEST_POSTGRES must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // hooks records what Populate's hooks were called with.

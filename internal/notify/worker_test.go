@@ -2,13 +2,9 @@ package notify
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +14,7 @@ import (
 	"time"
 
 	"cairn/internal/sqlstore"
+	"cairn/internal/sqlstore/sqltest"
 )
 
 // testClock is a settable clock shared by several stores.
@@ -63,38 +60,8 @@ func forEachDatabase(t *testing.T, fn func(t *testing.T, open func(sqlstore.Opti
 		if dsn == "" {
 			t.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
-		fn(t, opener(t, scratchSchema(t, dsn)))
+		fn(t, opener(t, sqltest.Schema(t, dsn)))
 	})
-}
-
-// scratchSchema creates a PostgreSQL schema dropped when the test ends and
-// returns dsn with its search_path set to it.
-func scratchSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("connect postgres: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "cairn_notify_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("CAIRN_TEST_POSTGRES must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func enqueue(t *testing.T, s *sqlstore.Store, n int) []int64 {

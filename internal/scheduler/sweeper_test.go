@@ -3,13 +3,9 @@ package scheduler
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -23,6 +19,7 @@ import (
 	"cairn/internal/notify"
 	"cairn/internal/org"
 	"cairn/internal/sqlstore"
+	"cairn/internal/sqlstore/sqltest"
 )
 
 // testClock is a settable clock shared by the stores of one test, as the
@@ -74,38 +71,8 @@ func forEachShared(t *testing.T, fn func(t *testing.T, open func() *sqlstore.Sto
 			t.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
 		clk := &testClock{t: start}
-		fn(t, opener(t, scratchSchema(t, dsn), clk), clk)
+		fn(t, opener(t, sqltest.Schema(t, dsn), clk), clk)
 	})
-}
-
-// scratchSchema creates a PostgreSQL schema dropped when the test ends and
-// returns dsn with its search_path set to it.
-func scratchSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("connect postgres: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "cairn_scheduler_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("CAIRN_TEST_POSTGRES must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // recorder is a notify.Sender that records every message it is handed.

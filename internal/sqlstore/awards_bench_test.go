@@ -1,16 +1,13 @@
 package sqlstore
 
 import (
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
 	"cairn/internal/award"
+	"cairn/internal/sqlstore/sqltest"
 )
 
 // BenchmarkBulkAward measures DI-signed bulk awards end to end (parse,
@@ -38,7 +35,7 @@ func BenchmarkBulkAward(b *testing.B) {
 			if dsn == "" {
 				b.Skip("CAIRN_TEST_POSTGRES is not set")
 			}
-			return scratchSchemaB(b, dsn)
+			return sqltest.Schema(b, dsn)
 		}},
 	}
 	for _, e := range engines {
@@ -65,33 +62,4 @@ func BenchmarkBulkAward(b *testing.B) {
 			b.ReportMetric(float64(last.HeapStart)/(1<<20), "heap-start-MiB")
 		})
 	}
-}
-
-// scratchSchemaB is scratchSchema for a benchmark.
-func scratchSchemaB(b *testing.B, dsn string) string {
-	b.Helper()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		b.Fatalf("connect postgres: %v", err)
-	}
-	b.Cleanup(func() { admin.Close() })
-	var r [6]byte
-	rand.Read(r[:])
-	schema := "cairn_bench_" + hex.EncodeToString(r[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		b.Fatalf("create schema: %v", err)
-	}
-	b.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			b.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		b.Fatalf("CAIRN_TEST_POSTGRES must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

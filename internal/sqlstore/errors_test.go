@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"cairn/internal/apperror"
+	"cairn/internal/sqlstore/sqltest"
 )
 
 // driverWords are fragments of SQLite and PostgreSQL error messages that
@@ -108,7 +109,7 @@ func TestBusyIsRetryableConflict(t *testing.T) {
 		if dsn == "" {
 			t.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
-		dsn = scratchSchema(t, dsn)
+		dsn = sqltest.Schema(t, dsn)
 		holder, err := Open(t.Context(), dsn, Options{})
 		if err != nil {
 			t.Fatal(err)

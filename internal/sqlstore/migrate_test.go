@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cairn/internal/sqlstore/sqltest"
 	"errors"
 	"strings"
 	"testing"
@@ -263,7 +264,7 @@ func TestMigrationFailureRollsBack(t *testing.T) {
 		if dsn == "" {
 			t.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
-		s, err := open(t.Context(), scratchSchema(t, dsn), Options{})
+		s, err := open(t.Context(), sqltest.Schema(t, dsn), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,6 @@
 package sqlstore
 
 import (
-	"database/sql"
-	"fmt"
-	"net/url"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -13,6 +10,7 @@ import (
 	"cairn/internal/catalog"
 	"cairn/internal/org"
 	"cairn/internal/registry"
+	"cairn/internal/sqlstore/sqltest"
 )
 
 // benchOfferings is how many published offerings the registry benchmark
@@ -56,7 +54,7 @@ func BenchmarkSearchRegistry100k(b *testing.B) {
 		if dsn == "" {
 			b.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
-		s, err := Open(b.Context(), benchSchema(b, dsn), Options{})
+		s, err := Open(b.Context(), sqltest.Schema(b, dsn), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -158,31 +156,4 @@ func bulkPublish(tb testing.TB, s *Store, n int, next func(i int) (institutionID
 	if _, err := s.publishSynthetic(tb.Context(), n, false, next); err != nil {
 		tb.Fatal(err)
 	}
-}
-
-// benchSchema creates a PostgreSQL schema for the benchmark, dropped when
-// it ends, and returns dsn with its search_path set to it.
-func benchSchema(b *testing.B, dsn string) string {
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { admin.Close() })
-	schema := fmt.Sprintf("cairn_bench_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			b.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

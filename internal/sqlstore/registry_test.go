@@ -11,6 +11,7 @@ import (
 	"cairn/internal/catalog"
 	"cairn/internal/org"
 	"cairn/internal/registry"
+	"cairn/internal/sqlstore/sqltest"
 )
 
 // regWorld is a registry fixture: two institutions and offerings in every
@@ -554,7 +555,7 @@ func TestRegistrySearchWhileLocked(t *testing.T) {
 		if dsn == "" {
 			t.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
-		dsn = scratchSchema(t, dsn)
+		dsn = sqltest.Schema(t, dsn)
 		a, err := Open(t.Context(), dsn, Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -2,11 +2,7 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -14,6 +10,7 @@ import (
 	"time"
 
 	"cairn/internal/apperror"
+	"cairn/internal/sqlstore/sqltest"
 )
 
 // testClock is a settable clock, safe for concurrent use.
@@ -67,7 +64,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, s *Store)) {
 		if dsn == "" {
 			t.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
-		s, err := Open(context.Background(), scratchSchema(t, dsn), Options{})
+		s, err := Open(context.Background(), sqltest.Schema(t, dsn), Options{})
 		if err != nil {
 			t.Fatalf("open postgres: %v", err)
 		}
@@ -103,7 +100,7 @@ func forEachShared(t *testing.T, fn func(t *testing.T, open func() (*Store, erro
 		if dsn == "" {
 			t.Skip("CAIRN_TEST_POSTGRES is not set")
 		}
-		fn(t, opener(t, scratchSchema(t, dsn), Options{MaxOpenConns: 4}))
+		fn(t, opener(t, sqltest.Schema(t, dsn), Options{MaxOpenConns: 4}))
 	})
 }
 
@@ -121,38 +118,6 @@ func openN(t *testing.T, n int, open func() (*Store, error)) []*Store {
 		t.Fatalf("open: %v", err)
 	}
 	return stores
-}
-
-// scratchSchema creates a uniquely named PostgreSQL schema, dropped when the
-// test ends, and returns dsn with its search_path set to it.
-func scratchSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("connect postgres: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "cairn_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	// Cleanups run last in, first out: this one is registered before any
-	// store on the schema is opened, so it runs after they are closed.
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("CAIRN_TEST_POSTGRES must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // wantCode fails unless err has the apperror code.
