@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -23,8 +24,8 @@ import (
 // and a printable one-page PDF certificate. The badge images are drawn
 // here, since offerings carry no artwork; the PDF is written by hand
 // (PDF 1.4, the standard Helvetica fonts), so that no PDF library is
-// needed. The certificate prints the verification address as text: a QR
-// code would need an encoder cairn does not have.
+// needed. The certificate prints the verification address as text and as
+// a QR code (qrcode.go), drawn as vector squares.
 
 // download sends body as a file to save.
 func download(w http.ResponseWriter, contentType, filename string, body []byte) {
@@ -219,6 +220,27 @@ func certificateOf(e walletEntry, learner, kind, credits, base string, now time.
 	return c
 }
 
+// The certificate's layout, in points on the A4-landscape page (842 by
+// 595, the origin at the bottom left). The QR code's square, its quiet
+// zone included, sits in the bottom-right corner inside the frame; the
+// text starts at pdfTextLeft, and the closing lines, level with the QR
+// code, are wrapped to end at pdfTextRight, short of it.
+const (
+	pdfTextLeft  = 72.0
+	qrBoxSize    = 100.0
+	qrBoxLeft    = 682.0
+	qrBoxBottom  = 66.0
+	pdfTextRight = qrBoxLeft - 14
+)
+
+// pdfLine is one line of text in the PDF: a font (F1 Helvetica, F2
+// Helvetica-Bold), its size in points and the text.
+type pdfLine struct {
+	font string
+	size float64
+	text string
+}
+
 // certificatePDF writes the certificate as a one-page PDF 1.4 document, A4
 // landscape.
 func certificatePDF(c certificate) []byte {
@@ -227,7 +249,7 @@ func certificatePDF(c certificate) []byte {
 	content.WriteString("q 0.114 0.310 0.431 RG 6 w 28 28 786 539 re S 0.949 0.757 0.306 RG 2 w 40 40 762 515 re S Q\n")
 	y := 500.0
 	text := func(font string, size float64, s string) {
-		fmt.Fprintf(&content, "BT /%s %.0f Tf 1 0 0 1 72 %.1f Tm (%s) Tj ET\n", font, size, y, pdfString(s))
+		fmt.Fprintf(&content, "BT /%s %.0f Tf 1 0 0 1 %.0f %.1f Tm (%s) Tj ET\n", font, size, pdfTextLeft, y, pdfString(s))
 		y -= size * 1.5
 	}
 	text("F1", 14, "CERTIFICATE OF ACHIEVEMENT")
@@ -258,15 +280,24 @@ func certificatePDF(c certificate) []byte {
 	if c.State != string(award.Active) {
 		text("F2", 14, "Status on "+c.Printed.UTC().Format("2 January 2006")+": "+strings.ToUpper(c.State))
 	}
-	y = 150
-	text("F1", 10, "This certificate is a printed copy of an Open Badges 3.0 credential. The credential is what counts:")
-	if c.Shared {
-		text("F1", 10, "see and verify it at this address:")
-		text("F2", 11, c.VerifyURL)
-	} else {
-		text("F1", 10, "ask the holder for the credential file and check it at "+c.VerifyURL)
+	closing := closingLines(c)
+	// The closing lines start at 150 points, higher when long addresses
+	// would take them below 52.
+	y = 52
+	for _, l := range closing[:len(closing)-1] {
+		y += l.size * 1.5
 	}
-	text("F1", 9, "Credential "+c.CredentialID)
+	y = max(y, 150)
+	for _, l := range closing {
+		text(l.font, l.size, l.text)
+	}
+	// An address too long for a QR code is only printed.
+	if modules, err := qrModules(c.VerifyURL); err == nil {
+		content.WriteString(qrDrawing(modules, qrBoxLeft, qrBoxBottom, qrBoxSize))
+		const caption = "Scan to verify"
+		x := qrBoxLeft + (qrBoxSize-textWidth("F1", 8, caption))/2
+		fmt.Fprintf(&content, "BT /F1 8 Tf 1 0 0 1 %.2f %.1f Tm (%s) Tj ET\n", x, qrBoxBottom-10, caption)
+	}
 
 	stream := content.String()
 	objects := []string{
@@ -294,6 +325,121 @@ func certificatePDF(c certificate) []byte {
 	}
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, len(objects), xref)
 	return b.Bytes()
+}
+
+// closingLines are the certificate's last lines, where to verify it,
+// wrapped to end at pdfTextRight.
+func closingLines(c certificate) []pdfLine {
+	var lines []pdfLine
+	add := func(font string, size float64, s string, max int) {
+		for _, l := range wrapWidth(s, font, size, pdfTextRight-pdfTextLeft, max) {
+			lines = append(lines, pdfLine{font, size, l})
+		}
+	}
+	add("F1", 10, "This certificate is a printed copy of an Open Badges 3.0 credential. The credential is what counts:", 2)
+	if c.Shared {
+		add("F1", 10, "see and verify it at this address:", 1)
+		add("F2", 11, c.VerifyURL, 6)
+	} else {
+		add("F1", 10, "ask the holder for the credential file and check it at "+c.VerifyURL, 5)
+	}
+	add("F1", 9, "Credential "+c.CredentialID, 2)
+	return lines
+}
+
+// qrDrawing draws a QR code's dark modules as one path of filled squares,
+// black, in the square of side size whose bottom-left corner is at (left,
+// bottom); the square holds the code and its quiet zone of four modules.
+func qrDrawing(modules [][]bool, left, bottom, size float64) string {
+	var b strings.Builder
+	n := len(modules)
+	// A module's side is rounded to what the page says, so that
+	// neighbouring squares meet exactly.
+	side := math.Floor(size/float64(n+8)*1000) / 1000
+	b.WriteString("q 0 g\n")
+	for r, row := range modules {
+		for c, dark := range row {
+			if dark {
+				fmt.Fprintf(&b, "%.3f %.3f %.3f %.3f re\n", left+float64(4+c)*side, bottom+float64(4+n-1-r)*side, side, side)
+			}
+		}
+	}
+	b.WriteString("f\nQ\n")
+	return b.String()
+}
+
+// Advance widths of the printable ASCII characters (space to tilde) in
+// thousandths of the font size, from Adobe's metrics of the standard
+// fonts Helvetica and Helvetica-Bold.
+var (
+	helveticaWidths = [95]int{278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+		556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+		1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+		667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+		333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+		556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584}
+	helveticaBoldWidths = [95]int{278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,
+		556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,
+		975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
+		667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556,
+		333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
+		611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584}
+)
+
+// textWidth is the width in points of s in font F1 or F2 at size. A
+// character beyond ASCII counts as wide as the widest one, so that a line
+// measured here is never longer on paper.
+func textWidth(font string, size float64, s string) float64 {
+	widths := &helveticaWidths
+	if font == "F2" {
+		widths = &helveticaBoldWidths
+	}
+	w := 0
+	for _, r := range s {
+		if r >= ' ' && r <= '~' {
+			w += widths[r-' ']
+		} else {
+			w += 1015
+		}
+	}
+	return float64(w) * size / 1000
+}
+
+// wrapWidth breaks s into lines at most width points wide in font at
+// size, between words, or within a word (an address) too wide for a line;
+// at most max lines, the last ending in an ellipsis when cut short.
+func wrapWidth(s, font string, size, width float64, max int) []string {
+	fits := func(l string) bool { return textWidth(font, size, l) <= width }
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		if cur != "" && fits(cur+" "+word) {
+			cur += " " + word
+			continue
+		}
+		if cur != "" {
+			lines = append(lines, cur)
+		}
+		cur = ""
+		for _, r := range word {
+			if cur != "" && !fits(cur+string(r)) {
+				lines, cur = append(lines, cur), ""
+			}
+			cur += string(r)
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	if len(lines) > max {
+		lines = lines[:max]
+		last := []rune(lines[max-1])
+		for len(last) > 0 && !fits(string(last)+"…") {
+			last = last[:len(last)-1]
+		}
+		lines[max-1] = string(last) + "…"
+	}
+	return lines
 }
 
 // pdfTextString encodes s as a PDF text string for the document
