@@ -209,6 +209,20 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the registrar's /stacks (%d) lacks %q", resp.StatusCode, want)
 		}
 	}
+	// A part of the stack lists it on its registry page once, by the
+	// rule and as its form names it (linked while the stack is
+	// published, which in the demo it is not yet).
+	resp, err = http.Get(base + "/registry/kpu/data-analytics-essentials-with-excel-and-power-bi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.Count(string(page), "<li>Stacks into ") != 1 ||
+		!strings.Contains(string(page), "<li>Stacks into "+demoStackTitle+"</li>") &&
+			!strings.Contains(string(page), `<li>Stacks into <a href="/registry/kpu/machine-learning-foundations-with-python">`+demoStackTitle+`</a>`) {
+		t.Errorf("the stack's part's registry page (%d) does not list the stack once:\n%s", resp.StatusCode, page)
+	}
 
 	err = run(context.Background(), []string{"demo", "--addr", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "already holds a database") {

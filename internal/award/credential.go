@@ -39,6 +39,22 @@ type Offering struct {
 	// offering, embedded in the Achievement as its endorsement, at most
 	// MaxEndorsements.
 	Endorsements []json.RawMessage
+	// Stacks are the larger credentials the offering is a part of by the
+	// institution's stack rules. The Achievement lists them, and after
+	// them the names the form declares (Form.StacksInto) that are not
+	// among them.
+	Stacks []Stack
+}
+
+// Stack is a larger credential an offering is a part of by a stack rule.
+type Stack struct {
+	// Name is the larger credential's title.
+	Name string
+	// Page is its registry page while it is published, else "": an
+	// absolute URL, or a path such as "/registry/kpu/some-offering" that
+	// a Pipeline makes absolute with its BaseURL (Achievement leaves a
+	// path out).
+	Page string
 }
 
 // MaxEndorsements bounds the endorsements embedded in an Achievement.
@@ -162,7 +178,9 @@ const (
 	// TermQualityAssurance is the type of quality assurance applied.
 	TermQualityAssurance = issuerDependent + "qualityAssurance"
 	// TermStacksInto lists the larger credentials the achievement stacks
-	// into.
+	// into, each an object with its "name" and, when it has one, the
+	// "url" of its registry page: the stacks the offering is a part of by
+	// the institution's stack rules, then those its form names.
 	TermStacksInto = issuerDependent + "stacksInto"
 	// TermLaddersTo lists the programs it ladders into.
 	TermLaddersTo = issuerDependent + "laddersTo"
@@ -244,6 +262,7 @@ func Achievement(iss Issuer, achievementID string, o Offering) (ob.Achievement, 
 	if o.Interim() {
 		creditStatus = CreditInterimNonCredit
 	}
+	stacksInto := StacksInto(o)
 	var delivery []string
 	for _, d := range []string{string(f.DeliveryMode), string(f.DeliveryTiming)} {
 		if d != "" {
@@ -265,7 +284,7 @@ func Achievement(iss Issuer, achievementID string, o Offering) (ob.Achievement, 
 		{TermLevel, f.Level, f.Level != ""},
 		{TermPrerequisites, f.Prerequisites, len(f.Prerequisites) > 0},
 		{TermQualityAssurance, f.QualityAssurance, f.QualityAssurance != ""},
-		{TermStacksInto, f.StacksInto, len(f.StacksInto) > 0},
+		{TermStacksInto, stacksInto, len(stacksInto) > 0},
 	}
 	for _, e := range extra {
 		if !e.set {
@@ -278,6 +297,41 @@ func Achievement(iss Issuer, achievementID string, o Offering) (ob.Achievement, 
 		a.Extra[e.key] = b
 	}
 	return a, nil
+}
+
+// StackEntry is one entry of an Achievement's TermStacksInto.
+type StackEntry struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+// StacksInto returns the entries of o's TermStacksInto: the stacks it is
+// a part of by rule (o.Stacks, with the URL of their registry page when
+// it is absolute), then the names its form declares that are not among
+// them, compared regardless of case; a declared name that is an http(s)
+// URL is its own URL.
+func StacksInto(o Offering) []StackEntry {
+	var out []StackEntry
+	seen := map[string]bool{}
+	add := func(name, url string) {
+		name = strings.TrimSpace(name)
+		key := strings.ToLower(name)
+		if name == "" || seen[key] {
+			return
+		}
+		seen[key] = true
+		if !isHTTPURL(url) {
+			url = ""
+		}
+		out = append(out, StackEntry{Name: name, URL: url})
+	}
+	for _, s := range o.Stacks {
+		add(s.Name, s.Page)
+	}
+	for _, n := range o.Form.StacksInto {
+		add(n, strings.TrimSpace(n))
+	}
+	return out
 }
 
 // criteria is the Markdown narrative of how the achievement is earned.

@@ -96,7 +96,6 @@ func TestCredentialCarriesTheFoodLabel(t *testing.T) {
 		}
 	}
 	for key, want := range map[string][]string{
-		TermStacksInto:       {"Certificate in Applied Data Analysis"},
 		TermDelivery:         {"online", "asynchronous"},
 		TermLearningOutcomes: {"Clean a raw dataset", "Query it with SQL"},
 	} {
@@ -104,6 +103,9 @@ func TestCredentialCarriesTheFoodLabel(t *testing.T) {
 		if w, _ := json.Marshal(want); string(got) != string(w) {
 			t.Errorf("achievement %s: got %s, want %s", key, got, w)
 		}
+	}
+	if got, _ := json.Marshal(a[TermStacksInto]); string(got) != `[{"name":"Certificate in Applied Data Analysis"}]` {
+		t.Errorf("achievement %s: got %s, want the form's stack by name", TermStacksInto, got)
 	}
 	align := a["alignment"].([]any)
 	if len(align) != 2 {
@@ -316,5 +318,48 @@ func TestPipelineEncodesWhatBuildMakes(t *testing.T) {
 				t.Errorf("the pipeline's JSON differs from Build's:\n got %s\nwant %s", signed.JSON, want)
 			}
 		})
+	}
+}
+
+// TestCredentialListsTheStacksByRule: the stacks an offering is a part of
+// by rule come first, with their registry pages made absolute under the
+// pipeline's base URL; a form-declared name that is one of them (in any
+// case) is not listed twice, and the others follow. The credential still
+// verifies, and a change of stacks is not hidden by the achievement cache.
+func TestCredentialListsTheStacksByRule(t *testing.T) {
+	p, v := testPipeline(t, FormatDI, keys.Ed25519, nil)
+	o := dataAnalytics()
+	o.Form.StacksInto = []string{"certificate in applied data analysis", "Retrofit Program", "https://other.example.org/programs/x"}
+	o.Hash = o.Form.Hash()
+	o.Stacks = []Stack{
+		{Name: "Certificate in Applied Data Analysis", Page: "/registry/kpu/certificate-in-applied-data-analysis"},
+		{Name: "Unpublished Stack"},
+	}
+	signed, err := p.Issue(testInput(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := v.Verify(t.Context(), signed.JSON); !rep.Verified {
+		t.Fatalf("got errors %v, want verified", rep.Errors)
+	}
+	a := path(decode(t, signed.JSON), "credentialSubject", "achievement").(map[string]any)
+	got, _ := json.Marshal(a[TermStacksInto])
+	want := `[{"name":"Certificate in Applied Data Analysis","url":"https://credentials.kpu.ca/registry/kpu/certificate-in-applied-data-analysis"},` +
+		`{"name":"Unpublished Stack"},{"name":"Retrofit Program"},` +
+		`{"name":"https://other.example.org/programs/x","url":"https://other.example.org/programs/x"}]`
+	if string(got) != want {
+		t.Errorf("stacksInto:\n got %s\nwant %s", got, want)
+	}
+	if o.Stacks[0].Page != "/registry/kpu/certificate-in-applied-data-analysis" {
+		t.Errorf("Issue changed the caller's stacks: %v", o.Stacks)
+	}
+	o.Stacks = nil
+	signed, err = p.Issue(testInput(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = path(decode(t, signed.JSON), "credentialSubject", "achievement").(map[string]any)
+	if got, _ := json.Marshal(a[TermStacksInto]); strings.Contains(string(got), "Unpublished Stack") {
+		t.Errorf("after the stack rules changed, the cached achievement still lists them: %s", got)
 	}
 }

@@ -3,6 +3,8 @@ package award
 import (
 	"crypto"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -84,6 +86,8 @@ type achievementKey struct {
 	interim  bool
 	// endorsed is the digest of the embedded endorsements, "" for none.
 	endorsed string
+	// stacked is the digest of the stacks by rule, "" for none.
+	stacked string
 }
 
 // maxCachedAchievements bounds the achievements a Pipeline keeps built.
@@ -162,7 +166,9 @@ func (p *Pipeline) Issue(in Input) (Signed, error) {
 // achievement returns the version's Achievement, built once per version
 // (as its hash names it) when the pipeline's own issuer and URL are used.
 func (p *Pipeline) achievement(in Input) (builtAchievement, error) {
-	k := achievementKey{in.Offering.ID, in.Offering.Version, in.Offering.Hash, in.Offering.Interim(), endorsementsDigest(in.Offering.Endorsements)}
+	in.Offering.Stacks = p.stackPages(in.Offering.Stacks)
+	k := achievementKey{in.Offering.ID, in.Offering.Version, in.Offering.Hash, in.Offering.Interim(),
+		endorsementsDigest(in.Offering.Endorsements), stacksDigest(in.Offering.Stacks)}
 	cacheable := in.Offering.Hash != "" && in.Issuer == p.Issuer && in.AchievementID == p.AchievementURL(in.Offering.ID, in.Offering.Version)
 	if cacheable {
 		p.mu.Lock()
@@ -197,6 +203,36 @@ func (p *Pipeline) achievement(in Input) (builtAchievement, error) {
 		p.mu.Unlock()
 	}
 	return b, nil
+}
+
+// stackPages returns stacks with the registry pages given as paths made
+// absolute under the pipeline's BaseURL; stacks itself, which a batch
+// shares between goroutines, is left as it is.
+func (p *Pipeline) stackPages(stacks []Stack) []Stack {
+	if len(stacks) == 0 {
+		return stacks
+	}
+	out := make([]Stack, len(stacks))
+	for i, s := range stacks {
+		if strings.HasPrefix(s.Page, "/") && !strings.HasPrefix(s.Page, "//") {
+			s.Page = strings.TrimSuffix(p.BaseURL, "/") + s.Page
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// stacksDigest names a list of stacks in the achievement cache: "" for
+// none, else the SHA-256 of their names and pages.
+func stacksDigest(stacks []Stack) string {
+	if len(stacks) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, s := range stacks {
+		fmt.Fprintf(h, "%d:%s%d:%s", len(s.Name), s.Name, len(s.Page), s.Page)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // sign secures doc in the pipeline's format.

@@ -64,10 +64,11 @@ type Partner struct {
 }
 
 // StackRef is another credential or program the offering stacks into or
-// ladders to, as its form names it (a title, a code or a URL). Until
-// cairn models stacks and pathways, these come from the form's "stacks
-// into" and "ladders to" lists; the store resolves a name that matches the
-// title or slug of another published offering of the same institution.
+// ladders to: a stack it is a part of by one of the institution's stack
+// rules, or a name its form gives in its "stacks into" and "ladders to"
+// lists (a title, a code or a URL). The store resolves a reference that
+// matches the title or slug of another published offering of the same
+// institution.
 type StackRef struct {
 	Name string `json:"name"`
 	// Institution and Offering are the slugs of the registry offering Name
@@ -173,6 +174,11 @@ type Source struct {
 	// ReviewEveryMonths is the period of the institution's periodic review
 	// for offerings of this kind; 0 when none applies.
 	ReviewEveryMonths int
+	// Stacks are the stacks the offering is a part of by the
+	// institution's stack rules, by name and, while published, the slugs
+	// of their registry page. The label lists them before the names the
+	// form declares.
+	Stacks []StackRef
 }
 
 // NewLabel builds the label of a published offering. It refuses (Conflict)
@@ -215,7 +221,7 @@ func NewLabel(src Source) (Label, error) {
 		TuitionFees:    f.TuitionFees,
 		TargetLearners: f.TargetLearners,
 
-		Stacks:             stackRefs(f.StacksInto),
+		Stacks:             mergeStacks(src.Stacks, stackRefs(f.StacksInto)),
 		Ladders:            stackRefs(f.LaddersTo),
 		RequisiteFor:       f.RequisiteFor,
 		PLAR:               f.PLAR,
@@ -257,6 +263,25 @@ func stackRefs(names []string) []StackRef {
 			r.URL = n
 		}
 		out = append(out, r)
+	}
+	return out
+}
+
+// mergeStacks returns the stacks by rule, then the declared ones whose
+// names are not among them, compared regardless of case.
+func mergeStacks(byRule, declared []StackRef) []StackRef {
+	var out []StackRef
+	seen := map[string]bool{}
+	for _, list := range [][]StackRef{byRule, declared} {
+		for _, r := range list {
+			r.Name = strings.TrimSpace(r.Name)
+			key := strings.ToLower(r.Name)
+			if r.Name == "" || seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, r)
+		}
 	}
 	return out
 }

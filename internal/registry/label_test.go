@@ -254,3 +254,26 @@ func TestURLs(t *testing.T) {
 		t.Errorf("got href %q, want %q", got, want)
 	}
 }
+
+// TestLabelListsTheStacksByRule: the stacks an offering is a part of by
+// rule come first; a declared name that is one of them, in any case, is
+// not listed again.
+func TestLabelListsTheStacksByRule(t *testing.T) {
+	f := fullForm()
+	f.StacksInto = []string{"building decarbonization certificate", "Retrofit Program"}
+	l, err := NewLabel(Source{OfferingID: 7, Slug: "heat-pumps", Institution: Institution{Slug: "kpu", Name: "KPU"},
+		Status: catalog.Active, Version: newVersion(t, 2, f), ApprovedAt: approvedAt,
+		Stacks: []StackRef{{Name: "Building Decarbonization Certificate", Institution: "kpu", Offering: "building-decarbonization"},
+			{Name: "Unpublished Stack"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []StackRef{{Name: "Building Decarbonization Certificate", Institution: "kpu", Offering: "building-decarbonization"},
+		{Name: "Unpublished Stack"}, {Name: "Retrofit Program"}}
+	if !slices.Equal(l.Stacks, want) {
+		t.Errorf("got stacks %+v, want %+v", l.Stacks, want)
+	}
+	if got := l.Stacks[0].Href(base); got != "https://credentials.example.edu/registry/kpu/building-decarbonization" {
+		t.Errorf("the stack by rule links to %q, want its registry page", got)
+	}
+}

@@ -297,7 +297,8 @@ type awardInstitution struct {
 }
 
 // awardOffering loads an offering version as award sees it: the given
-// version, or the approved one when version is 0.
+// version, or the approved one when version is 0, with its endorsements
+// and the stacks it is a part of. A batch loads it once for all its rows.
 func (tx *Tx) awardOffering(offeringID int64, version int) (award.Offering, awardInstitution, error) {
 	o, err := tx.offering(offeringID, false)
 	if err != nil {
@@ -326,6 +327,9 @@ func (tx *Tx) awardOffering(offeringID int64, version int) (award.Offering, awar
 		return ao, inst, fmt.Errorf("offering %d version %d: decode form: %w", o.ID, version, err)
 	}
 	if ao.Endorsements, err = tx.versionEndorsements(o.ID, version); err != nil {
+		return ao, inst, err
+	}
+	if ao.Stacks, err = tx.awardStacks(o.ID); err != nil {
 		return ao, inst, err
 	}
 	return ao, inst, nil

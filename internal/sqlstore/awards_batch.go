@@ -729,11 +729,7 @@ func (s *Store) startBatch(ctx context.Context, c BatchClaim, iss Issuer) (*batc
 			}
 		}
 		run.batch, run.slug, run.o = b, inst.slug, o
-		var parts int
-		if err := tx.get("stack part", `SELECT count(*) FROM stack_parts WHERE offering_id = $1`, []any{o.ID}, &parts); err != nil {
-			return err
-		}
-		run.stacked = parts > 0
+		run.stacked = len(o.Stacks) > 0
 		return tx.loadRanges(run)
 	})
 	if err == nil && refused != nil {

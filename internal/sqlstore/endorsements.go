@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"cairn/internal/apperror"
@@ -241,21 +243,45 @@ func (s *Store) Endorsements(ctx context.Context, offeringID int64) ([]Endorseme
 	return out, err
 }
 
-// WithdrawEndorsement withdraws an endorsement of the offering, which then
-// is no longer shown; NotFound when there is no such endorsement shown.
-func (s *Store) WithdrawEndorsement(ctx context.Context, offeringID, id int64) error {
+// WithdrawEndorsement withdraws an endorsement of the offering, by the
+// person by, for reason, which is required (Invalid). The endorsement is
+// kept but no longer shown: not on the registry page, in achievement.json
+// or in the Achievement of later awards (the offering's registry entry is
+// queued again). The withdrawal, with its reason, is in the audit trail.
+// It is NotFound when the offering has no such endorsement shown.
+// EndorsementCredentials carry no status list entry, so there is none to
+// revoke: one already copied into an award stays valid there.
+func (s *Store) WithdrawEndorsement(ctx context.Context, offeringID, id, by int64, reason string) error {
+	if err := award.CheckReason(reason); err != nil {
+		return err
+	}
+	reason = strings.TrimSpace(reason)
 	return s.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(`UPDATE endorsements SET withdrawn_at = $1 WHERE id = $2 AND offering_id = $3 AND withdrawn_at IS NULL`,
-			tx.ts(tx.now), id, offeringID)
+		e, err := scanEndorsement(tx.sql.QueryRowContext(tx.ctx, `SELECT `+endorsementCols+` FROM endorsements
+			WHERE id = $1 AND offering_id = $2 AND withdrawn_at IS NULL`, id, offeringID))
+		if isNoRows(err) {
+			return notFound("endorsement")
+		}
+		if err != nil {
+			return tx.s.translate(err)
+		}
+		if err := tx.execOne("endorsement", `UPDATE endorsements SET withdrawn_at = $1 WHERE id = $2 AND withdrawn_at IS NULL`,
+			tx.ts(tx.now), e.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(`INSERT INTO registry_queue (offering_id) VALUES ($1) ON CONFLICT DO NOTHING`, offeringID); err != nil {
+			return err
+		}
+		o, err := tx.offering(offeringID, false)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return tx.s.translate(err)
-		} else if n != 1 {
-			return notFound("endorsement")
+		slug, err := tx.institutionSlug(o.InstitutionID)
+		if err != nil {
+			return err
 		}
-		return nil
+		return tx.auditAwardSubject(slug, by, "endorsement.withdrawn", "endorsement/"+strconv.FormatInt(e.ID, 10), map[string]any{
+			"offering": offeringID, "version": e.Version, "organisation": e.Organisation, "endorser": e.EndorserName, "reason": reason})
 	})
 }
 

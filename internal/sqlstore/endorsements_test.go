@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -88,13 +89,60 @@ func TestEndorsements(t *testing.T) {
 			t.Errorf("draft offering: %v, want Conflict", err)
 		}
 
-		if err := s.WithdrawEndorsement(ctx, w.offering.ID, e.ID); err != nil {
+		// Withdrawing needs a reason, and loses nothing without one.
+		for _, reason := range []string{"", "   "} {
+			if err := s.WithdrawEndorsement(ctx, w.offering.ID, e.ID, staff.ID, reason); apperror.CodeOf(err) != apperror.Invalid ||
+				!strings.Contains(apperror.MessageOf(err), "reason") {
+				t.Errorf("withdrawing for %q: %v, want Invalid naming the reason", reason, err)
+			}
+		}
+		if list, _ := s.Endorsements(ctx, w.offering.ID); len(list) != 1 {
+			t.Fatalf("after a refused withdrawal: %d endorsements, want 1", len(list))
+		}
+		if err := s.WithdrawEndorsement(ctx, w.offering.ID+1000, e.ID, staff.ID, "wrong offering"); apperror.CodeOf(err) != apperror.NotFound {
+			t.Errorf("withdrawing through another offering: %v, want NotFound", err)
+		}
+		if _, err := s.RefreshRegistry(ctx); err != nil {
+			t.Fatal(err)
+		}
+		head, err := s.AuditHead(ctx)
+		if err != nil && apperror.CodeOf(err) != apperror.NotFound {
+			t.Fatal(err)
+		}
+		if err := s.WithdrawEndorsement(ctx, w.offering.ID, e.ID, staff.ID, " Fraser Health asked us to. "); err != nil {
 			t.Fatal(err)
 		}
 		if list, _ := s.Endorsements(ctx, w.offering.ID); len(list) != 0 {
 			t.Errorf("after withdrawing: %+v", list)
 		}
-		if err := s.WithdrawEndorsement(ctx, w.offering.ID, e.ID); apperror.CodeOf(err) != apperror.NotFound {
+		err = s.ReadTx(ctx, func(tx *Tx) error {
+			es, err := tx.versionEndorsements(w.offering.ID, w.offering.ApprovedVersion)
+			if err == nil && len(es) != 0 {
+				t.Errorf("later awards would embed %d withdrawn endorsements", len(es))
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := w.count(`SELECT count(*) FROM registry_queue WHERE offering_id = $1`, w.offering.ID); n != 1 {
+			t.Errorf("the offering's registry entry is queued %d times after the withdrawal, want once", n)
+		}
+		events, err := s.AuditLog(ctx, head.Seq, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var found bool
+		for _, ev := range events {
+			if ev.Action == "endorsement.withdrawn" {
+				found = ev.Subject == "endorsement/"+strconv.FormatInt(e.ID, 10) && ev.Institution == "kpu" &&
+					strings.Contains(string(ev.Data), `"reason":"Fraser Health asked us to."`) && ev.Actor != ""
+			}
+		}
+		if !found {
+			t.Errorf("the audit trail lacks the withdrawal with its reason and actor: %+v", events)
+		}
+		if err := s.WithdrawEndorsement(ctx, w.offering.ID, e.ID, staff.ID, "again"); apperror.CodeOf(err) != apperror.NotFound {
 			t.Errorf("withdrawing twice: %v, want NotFound", err)
 		}
 	})

@@ -132,11 +132,13 @@ func (tx *Tx) partnerWebsites(institutionID int64, partners []registry.Partner) 
 }
 
 // resolveLinks points the stack and ladder references that name another
-// published offering of the institution, by title or slug, at it.
+// published offering of the institution, by title or slug, at it, and a
+// stack by rule at its offering while that is still published.
 func (tx *Tx) resolveLinks(institutionID, self int64, instSlug string, lists ...[]registry.StackRef) error {
 	args := []any{institutionID, self}
 	var keys, slugs []string
 	var refs []*registry.StackRef
+	var was []string
 	for _, l := range lists {
 		for i := range l {
 			if l[i].URL != "" || len(refs) == maxLabelLinks {
@@ -145,10 +147,16 @@ func (tx *Tx) resolveLinks(institutionID, self int64, instSlug string, lists ...
 			refs = append(refs, &l[i])
 			args = append(args, registry.Fold(l[i].Name))
 			keys = append(keys, "$"+strconv.Itoa(len(args)))
-			if registry.ValidSlug(l[i].Name) {
-				args = append(args, l[i].Name)
-				slugs = append(slugs, "$"+strconv.Itoa(len(args)))
+			for _, slug := range []string{l[i].Name, l[i].Offering} {
+				if registry.ValidSlug(slug) {
+					args = append(args, slug)
+					slugs = append(slugs, "$"+strconv.Itoa(len(args)))
+				}
 			}
+			// A stack by rule was indexed with its slug; it links only
+			// while it is still published.
+			was = append(was, l[i].Offering)
+			l[i].Institution, l[i].Offering = "", ""
 		}
 	}
 	if len(refs) == 0 {
@@ -167,10 +175,10 @@ func (tx *Tx) resolveLinks(institutionID, self int64, instSlug string, lists ...
 	if err != nil {
 		return err
 	}
-	for _, ref := range refs {
+	for i, ref := range refs {
 		key := registry.Fold(ref.Name)
 		for _, t := range targets {
-			if t.slug == ref.Name || t.key == key {
+			if t.slug == ref.Name || (was[i] != "" && t.slug == was[i]) || t.key == key {
 				ref.Institution, ref.Offering = instSlug, t.slug
 				break
 			}
@@ -276,20 +284,21 @@ func (s *Store) refreshRegistry(ctx context.Context, limit int) (int, error) {
 			if got == 0 {
 				return nil
 			}
-			ix := newRegistryIndexer(tx)
-			defer ix.close()
-			if err := ix.index(ids); err != nil {
+			// Dequeued first: indexing a stack queues its parts again,
+			// which may be among ids (see registryIndexer.index).
+			args, in := idList(ids, 0)
+			if _, err := tx.exec(`DELETE FROM registry_queue WHERE offering_id IN (`+in+`)`, args...); err != nil {
 				return err
 			}
-			args, in := idList(ids, 0)
-			_, err = tx.exec(`DELETE FROM registry_queue WHERE offering_id IN (`+in+`)`, args...)
-			return err
+			ix := newRegistryIndexer(tx)
+			defer ix.close()
+			return ix.index(ids)
 		})
 		if err != nil {
 			return done, err
 		}
 		done += got
-		if got < n {
+		if got == 0 {
 			break
 		}
 	}
@@ -385,6 +394,8 @@ type registryRow struct {
 	approvedAt, lastReviewedAt time.Time
 	form, hash                 string
 	submittedAt                time.Time
+	// stacks are the stacks it is a part of by rule.
+	stacks []registry.StackRef
 }
 
 // index brings the entries of the offerings up to date.
@@ -405,9 +416,22 @@ func (ix *registryIndexer) index(ids []int64) error {
 	if err != nil {
 		return err
 	}
+	stacks, err := ix.tx.stacksOf(ids...)
+	if err != nil {
+		return err
+	}
+	// A stack's parts list it by its title and registry page, which
+	// may have changed with it.
+	if _, err := ix.tx.exec(`INSERT INTO registry_queue (offering_id) SELECT sp.offering_id FROM stack_parts sp
+		JOIN stacks s ON s.id = sp.stack_id WHERE s.offering_id IN (`+in+`) ON CONFLICT DO NOTHING`, args...); err != nil {
+		return err
+	}
 	seen := map[int64]bool{}
 	for _, row := range rows {
 		seen[row.id] = true
+		for _, st := range stacks[row.id] {
+			row.stacks = append(row.stacks, registry.StackRef{Name: st.name, Institution: st.institution, Offering: st.offering})
+		}
 		l, doc, ok, err := ix.label(row)
 		if err != nil {
 			return err
@@ -470,6 +494,7 @@ func (ix *registryIndexer) label(row registryRow) (l registry.Label, doc registr
 		Institution: registry.Institution{Slug: inst.Slug, Name: inst.Name, IssuerDID: inst.IssuerDID},
 		Unit:        unit, Status: row.status, Version: v,
 		ApprovedAt: row.approvedAt, LastReviewedAt: row.lastReviewedAt, ReviewEveryMonths: months,
+		Stacks: row.stacks,
 	})
 	if err != nil {
 		return l, doc, false, nil

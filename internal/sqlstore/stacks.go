@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"cairn/internal/apperror"
 	"cairn/internal/award"
 	"cairn/internal/policy"
+	"cairn/internal/registry"
 	"cairn/internal/stack"
 )
 
@@ -56,7 +58,8 @@ type StackRequest struct {
 // CreateStack makes an offering a stack of others, by a rule. The parts
 // must be other offerings of the same institution, and no stack may
 // contain itself, directly or through other stacks. An offering is one
-// stack at most (Conflict).
+// stack at most (Conflict). The parts' registry entries, which list the
+// stacks they are part of, are queued for reindexing.
 func (s *Store) CreateStack(ctx context.Context, req StackRequest) (Stack, error) {
 	if err := req.Rule.Check(); err != nil {
 		return Stack{}, err
@@ -96,6 +99,9 @@ func (s *Store) CreateStack(ctx context.Context, req StackRequest) (Stack, error
 				return err
 			}
 		}
+		if err := tx.queueStackParts(req.Rule.Parts); err != nil {
+			return err
+		}
 		slug, err := tx.institutionSlug(o.InstitutionID)
 		if err != nil {
 			return err
@@ -111,7 +117,8 @@ func (s *Store) CreateStack(ctx context.Context, req StackRequest) (Stack, error
 }
 
 // DeleteStack removes a stack rule. Awards it made stay; its completions
-// are forgotten with it.
+// are forgotten with it. The parts' registry entries are queued for
+// reindexing.
 func (s *Store) DeleteStack(ctx context.Context, id, by int64) error {
 	return s.WithTx(ctx, func(tx *Tx) error {
 		st, err := tx.stack(id)
@@ -124,6 +131,9 @@ func (s *Store) DeleteStack(ctx context.Context, id, by int64) error {
 			}
 		}
 		if err := tx.execOne("stack", `DELETE FROM stacks WHERE id = $1`, id); err != nil {
+			return err
+		}
+		if err := tx.queueStackParts(st.Rule.Parts); err != nil {
 			return err
 		}
 		slug, err := tx.institutionSlug(st.InstitutionID)
@@ -637,4 +647,90 @@ func (s *Store) CompleteStacks(ctx context.Context, iss Issuer, institutionID in
 		return nil
 	})
 	return made, err
+}
+
+// stackOf is a stack an offering is a part of, as its awards and its
+// registry label name it.
+type stackOf struct {
+	// name is the stack's title: its approved title while it is
+	// published, else its offering's current title.
+	name string
+	// institution and offering are the slugs of the stack's registry
+	// page while it is published, else "".
+	institution, offering string
+}
+
+// stacksOf returns, by offering, the stacks each of the offerings is a
+// part of by the stack rules, oldest rule first, in one query: a bulk
+// award asks once for its whole batch, the registry once per batch of
+// offerings it indexes.
+func (tx *Tx) stacksOf(offeringIDs ...int64) (map[int64][]stackOf, error) {
+	if len(offeringIDs) == 0 {
+		return nil, nil
+	}
+	type row struct {
+		part int64
+		st   stackOf
+	}
+	args, in := idList(offeringIDs, 0)
+	rows, err := list(tx, func(r *sql.Rows) (row, error) {
+		var w row
+		var summary string
+		if err := r.Scan(&w.part, &w.st.name, &summary, &w.st.institution, &w.st.offering); err != nil {
+			return w, err
+		}
+		var sum registry.Summary
+		if summary == "" || json.Unmarshal([]byte(summary), &sum) != nil {
+			w.st.institution, w.st.offering = "", ""
+			return w, nil
+		}
+		if t := strings.TrimSpace(sum.Title); t != "" {
+			w.st.name = t
+		}
+		return w, nil
+	}, `SELECT sp.offering_id, o.title, coalesce(e.summary, ''), coalesce(i.slug, ''), coalesce(rs.slug, '')
+		FROM stack_parts sp JOIN stacks s ON s.id = sp.stack_id JOIN offerings o ON o.id = s.offering_id
+		LEFT JOIN registry_entries e ON e.offering_id = s.offering_id
+		LEFT JOIN registry_slugs rs ON rs.offering_id = s.offering_id
+		LEFT JOIN institutions i ON i.id = rs.institution_id
+		WHERE sp.offering_id IN (`+in+`) ORDER BY sp.offering_id, s.id LIMIT $`+strconv.Itoa(len(args)+1),
+		append(args, maxStacksListed*len(offeringIDs))...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]stackOf{}
+	for _, w := range rows {
+		out[w.part] = append(out[w.part], w.st)
+	}
+	return out, nil
+}
+
+// awardStacks is stacksOf as package award takes it: each with the path
+// of its registry page while published.
+func (tx *Tx) awardStacks(offeringID int64) ([]award.Stack, error) {
+	byPart, err := tx.stacksOf(offeringID)
+	sts := byPart[offeringID]
+	if err != nil || len(sts) == 0 {
+		return nil, err
+	}
+	out := make([]award.Stack, len(sts))
+	for i, st := range sts {
+		out[i] = award.Stack{Name: st.name}
+		if st.institution != "" && st.offering != "" {
+			out[i].Page = registry.OfferingURLs("", st.institution, st.offering).Page
+		}
+	}
+	return out, nil
+}
+
+// queueStackParts queues the registry entries of a stack's parts, whose
+// labels list the stack, for reindexing.
+func (tx *Tx) queueStackParts(parts []int64) error {
+	if len(parts) == 0 {
+		return nil
+	}
+	args, in := idList(parts, 0)
+	_, err := tx.exec(`INSERT INTO registry_queue (offering_id) SELECT id FROM offerings WHERE id IN (`+in+`)
+		ON CONFLICT DO NOTHING`, args...)
+	return err
 }

@@ -2,10 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
 	"cairn/internal/apperror"
+	"cairn/internal/award"
 	"cairn/internal/catalog"
 	"cairn/internal/stack"
 )
@@ -302,6 +304,127 @@ func TestCompleteStacksAfterTheFact(t *testing.T) {
 		made, err = s.CompleteStacks(t.Context(), w.p, w.inst.ID, "bob@example.edu", 0)
 		if err != nil || len(made) != 0 {
 			t.Errorf("a learner without parts: got %d, %v", len(made), err)
+		}
+	})
+}
+
+// stacksInto returns the TermStacksInto of an award's Achievement.
+func stacksInto(t *testing.T, a Award) []award.StackEntry {
+	t.Helper()
+	var doc struct {
+		CredentialSubject struct {
+			Achievement map[string]json.RawMessage `json:"achievement"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(a.Credential, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []award.StackEntry
+	if raw, ok := doc.CredentialSubject.Achievement[award.TermStacksInto]; ok {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("stacksInto %s: %v", raw, err)
+		}
+	}
+	return out
+}
+
+// TestStackListedByItsParts: an offering that is a part of a stack rule
+// names the stack, with its registry page, in its awards' Achievement
+// (single awards and bulk ones) and on its registry label, before the
+// names its form declares, which are kept but not repeated. Creating or
+// deleting the rule queues the parts' registry entries again.
+func TestStackListedByItsParts(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		w := newStackWorld(t, s, "")
+		f := analyticsForm()
+		f.Title, f.StacksInto = "Visual Storytelling", []string{"DATA ANALYTICS CERTIFICATE", "Bachelor of Data Science"}
+		declared := w.approvedOffering(f, catalog.Approved)
+		if _, err := s.RefreshRegistry(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		parts := append(w.partIDs(), declared.ID)
+		st, err := s.CreateStack(t.Context(), StackRequest{OfferingID: w.larger.ID, Rule: stack.Rule{Kind: stack.NOf, N: 4, Parts: parts}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := w.count(`SELECT count(*) FROM registry_queue WHERE offering_id IN ($1, $2, $3, $4)`, parts[0], parts[1], parts[2], parts[3]); n != 4 {
+			t.Errorf("after the stack was made, %d of its 4 parts are queued for the registry, want all", n)
+		}
+		inst, largerSlug, err := s.RegistrySlug(t.Context(), w.larger.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := "https://credentials.kpu.ca/registry/" + inst + "/" + largerSlug
+		want := award.StackEntry{Name: "Data Analytics Certificate", URL: page}
+
+		a, _ := w.award(w.parts[0], "ada@example.edu")
+		if got := stacksInto(t, a); len(got) != 1 || got[0] != want {
+			t.Errorf("the part's award lists stacks %+v, want %+v", got, want)
+		}
+		if rep := w.verifyAward(a); !rep.Verified {
+			t.Errorf("the part's award does not verify: %v", rep.Errors)
+		}
+		a, _ = w.award(declared, "ada@example.edu")
+		if got := stacksInto(t, a); len(got) != 2 || got[0] != want || got[1] != (award.StackEntry{Name: "Bachelor of Data Science"}) {
+			t.Errorf("the declaring part's award lists stacks %+v, want the rule's stack then the other declared name", got)
+		}
+
+		b := w.createBatch(learnersCSV(3), BatchRequest{OfferingID: w.parts[1].ID})
+		if _, err := s.ConfirmBatch(t.Context(), b.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.ClaimBatchID(t.Context(), b.ID, "w1", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.RunBatch(t.Context(), c, w.p, nil); err != nil {
+			t.Fatal(err)
+		}
+		bulk, err := s.AwardsForOffering(t.Context(), w.parts[1].ID, 0, 10)
+		if err != nil || len(bulk) != 3 {
+			t.Fatalf("bulk awards: got %d, %v; want 3", len(bulk), err)
+		}
+		for _, a := range bulk {
+			if got := stacksInto(t, a); len(got) != 1 || got[0] != want {
+				t.Errorf("bulk award %d lists stacks %+v, want %+v", a.ID, got, want)
+			}
+		}
+
+		_, partSlug, err := s.RegistrySlug(t.Context(), declared.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.RegistryLabel(t.Context(), inst, partSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Stacks) != 2 || l.Stacks[0].Name != "Data Analytics Certificate" || l.Stacks[0].Offering != largerSlug ||
+			l.Stacks[1].Name != "Bachelor of Data Science" || l.Stacks[1].Offering != "" {
+			t.Errorf("the part's label lists stacks %+v, want the rule's stack linked, then the other declared name", l.Stacks)
+		}
+
+		if err := s.DeleteStack(t.Context(), st.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		l, err = s.RegistryLabel(t.Context(), inst, partSlug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The form still names the certificate, which is published: it
+		// stays, resolved by its title.
+		if len(l.Stacks) != 2 || l.Stacks[0].Name != "DATA ANALYTICS CERTIFICATE" || l.Stacks[0].Offering != largerSlug {
+			t.Errorf("after the rule was deleted, the label lists stacks %+v, want only the declared names", l.Stacks)
+		}
+		_, firstSlug, err := s.RegistrySlug(t.Context(), w.parts[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l, err = s.RegistryLabel(t.Context(), inst, firstSlug); err != nil || len(l.Stacks) != 0 {
+			t.Errorf("after the rule was deleted, a part's label lists stacks %+v (%v), want none", l.Stacks, err)
+		}
+		a, _ = w.award(w.parts[2], "bob@example.edu")
+		if got := stacksInto(t, a); len(got) != 0 {
+			t.Errorf("after the rule was deleted, a part's award lists stacks %+v, want none", got)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -35,6 +36,18 @@ type endorsementsView struct {
 	Link         string
 	Endorsements []sqlstore.Endorsement
 	Problem      string
+	// Done says what the last action did; Withdraw is the endorsement a
+	// refused withdrawal was of, with its problem and the reason given,
+	// shown again.
+	Done     string
+	Withdraw withdrawForm
+}
+
+// withdrawForm is a withdrawal the page shows again with its problem.
+type withdrawForm struct {
+	ID      int64
+	Reason  string
+	Problem string
 }
 
 func (s *Server) endorsementsView(r *http.Request, o sqlstore.Offering) (endorsementsView, error) {
@@ -61,7 +74,47 @@ func (s *Server) endorsementsPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if r.URL.Query().Get("done") == "withdrawn" {
+		v.Done = "The endorsement was withdrawn: it is no longer shown in the registry or in later awards."
+	}
 	s.render(w, r, http.StatusOK, "endorsements", "Endorsements: "+v.Title, v)
+	return nil
+}
+
+// withdrawEndorsementPage is POST
+// /offerings/{id}/endorsements/{endorsement}/withdraw: the endorsement is
+// withdrawn for the reason given, which is required. Whoever may invite
+// endorsements of the offering may withdraw them.
+func (s *Server) withdrawEndorsementPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := postedPathID(r, "id")
+	if err != nil {
+		return err
+	}
+	a := actorOf(r.Context())
+	o, err := s.mayAward(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	eid, err := pathID(r, "endorsement")
+	if err != nil {
+		return err
+	}
+	reason := r.PostForm.Get("reason")
+	err = s.store.WithdrawEndorsement(r.Context(), o.ID, eid, a.person.ID, reason)
+	if apperror.CodeOf(err) == apperror.Invalid {
+		v, verr := s.endorsementsView(r, o)
+		if verr != nil {
+			return verr
+		}
+		v.Withdraw = withdrawForm{ID: eid, Reason: reason, Problem: apperror.MessageOf(err)}
+		s.render(w, r, http.StatusUnprocessableEntity, "endorsements", "Endorsements: "+v.Title, v)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.log.InfoContext(r.Context(), "endorsement withdrawn", "offering", o.ID, "endorsement", eid, "by", a.person.ID)
+	http.Redirect(w, r, "/offerings/"+strconv.FormatInt(o.ID, 10)+"/endorsements?done=withdrawn", http.StatusSeeOther)
 	return nil
 }
 

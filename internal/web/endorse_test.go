@@ -161,3 +161,98 @@ func wantLabelled(t *testing.T, body string) {
 		t.Errorf("the page has %d form controls and main landmark %v", n, strings.Contains(body, `<main id="main"`))
 	}
 }
+
+// TestEndorsementWithdrawal: whoever may invite endorsements withdraws
+// one, for a reason that is required (without it the page says so, keeps
+// the endorsement and loses nothing typed); others are refused. A
+// withdrawn endorsement leaves the registry page, achievement.json and
+// later awards, and the withdrawal is in the audit trail.
+func TestEndorsementWithdrawal(t *testing.T) {
+	w := newIssuingWorld(t)
+	oid := strconv.FormatInt(w.offering, 10)
+	page := "/offerings/" + oid + "/endorsements"
+	rec := w.post(t, "registrar", page, url.Values{})
+	wantBody(t, rec, 201, "Invitation link created")
+	link := endorseLink.FindStringSubmatch(rec.Body.String())[1]
+	wantBody(t, w.post(t, "", link, url.Values{"name": {"Dana Okafor"}, "organisation": {"Fraser Health"},
+		"comment": {"Graduates of this course are ready for our wards."}, "affirm": {"1"}}), 201, "Thank you")
+	es, err := w.store.Endorsements(t.Context(), w.offering)
+	if err != nil || len(es) != 1 {
+		t.Fatalf("endorsements: %d, %v", len(es), err)
+	}
+	withdraw := page + "/" + strconv.FormatInt(es[0].ID, 10) + "/withdraw"
+	staff := w.as(t, "registrar", "GET", page, nil, nil)
+	wantBody(t, staff, 200, `action="`+withdraw+`"`, "Reason for withdrawing")
+	wantLabelled(t, staff.Body.String())
+
+	inst, off, err := w.store.RegistrySlug(t.Context(), w.offering)
+	if err != nil {
+		t.Fatal(err)
+	}
+	regPage := "/registry/" + inst + "/" + off
+	shown := func() (onPage, inJSON bool) {
+		t.Helper()
+		reg := w.as(t, "", "GET", regPage, nil, nil)
+		wantStatus(t, reg, 200, "")
+		doc := w.as(t, "", "GET", regPage+"/achievement.json", nil, nil)
+		wantStatus(t, doc, 200, "")
+		return strings.Contains(reg.Body.String(), "ready for our wards"), strings.Contains(doc.Body.String(), `"endorsement"`)
+	}
+	if onPage, inJSON := shown(); !onPage || !inJSON {
+		t.Fatalf("before withdrawal: on the registry page %v, in achievement.json %v; want both", onPage, inJSON)
+	}
+
+	// Refused: those who may not award the offering, and anyone signed out.
+	reason := url.Values{"reason": {"Fraser Health asked us to withdraw it."}}
+	wantBody(t, w.post(t, "quinn", withdraw, reason), 403, "you may not award")
+	wantBody(t, w.post(t, "artschair", withdraw, reason), 403, "you may not award")
+	if rec := w.post(t, "", withdraw, reason); rec.Code != 401 && (rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/signin")) {
+		t.Errorf("anonymous withdrawal: got %d to %q, want it refused", rec.Code, rec.Header().Get("Location"))
+	}
+	// No reason: a clear error, the endorsement kept.
+	rec = w.post(t, "registrar", withdraw, url.Values{"reason": {"  "}})
+	wantBody(t, rec, 422, "The endorsement was not withdrawn", "reason: is required", "Dana Okafor")
+	if es, _ := w.store.Endorsements(t.Context(), w.offering); len(es) != 1 {
+		t.Fatalf("after a withdrawal without a reason: %d endorsements, want 1", len(es))
+	}
+	// A reason too long is refused, and what was typed is shown again.
+	long := strings.Repeat("x", 1001)
+	wantBody(t, w.post(t, "registrar", withdraw, url.Values{"reason": {long}}), 422, "at most 1000 characters", `value="`+long+`"`)
+	wantBody(t, w.post(t, "registrar", page+"/999999/withdraw", reason), 404)
+	if onPage, inJSON := shown(); !onPage || !inJSON {
+		t.Fatalf("after refused withdrawals: on the registry page %v, in achievement.json %v; want both", onPage, inJSON)
+	}
+
+	rec = w.post(t, "registrar", withdraw, reason)
+	if rec.Code != 303 || rec.Header().Get("Location") != page+"?done=withdrawn" {
+		t.Fatalf("withdraw: got %d to %q, want a redirect to the endorsements page", rec.Code, rec.Header().Get("Location"))
+	}
+	after := w.as(t, "registrar", "GET", page+"?done=withdrawn", nil, nil)
+	wantBody(t, after, 200, "The endorsement was withdrawn", "No endorsements yet")
+	if onPage, inJSON := shown(); onPage || inJSON {
+		t.Errorf("after withdrawal: on the registry page %v, in achievement.json %v; want neither", onPage, inJSON)
+	}
+	wantBody(t, w.post(t, "registrar", withdraw, reason), 404)
+
+	awardID := locationID(t, w.post(t, "registrar", "/offerings/"+oid+"/awards",
+		url.Values{"email": {"ada@example.edu"}, "name": {"Ada Lovelace"}}), "/awards/")
+	aw, err := w.store.Award(t.Context(), awardID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(aw.Credential), "ready for our wards") || strings.Contains(string(aw.Credential), `"endorsement"`) {
+		t.Errorf("an award made after the withdrawal embeds the endorsement: %.1500s", aw.Credential)
+	}
+
+	events, err := w.store.AuditLog(t.Context(), 1, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bool
+	for _, e := range events {
+		logged = logged || (e.Action == "endorsement.withdrawn" && strings.Contains(string(e.Data), "Fraser Health asked us to withdraw it."))
+	}
+	if !logged {
+		t.Error("the audit trail lacks the withdrawal and its reason")
+	}
+}

@@ -104,6 +104,7 @@ func TestAccessMatrix(t *testing.T) {
 		"{$}", "",
 		"{file}", "credential.json",
 		"{token}", "no-such-link",
+		"{endorsement}", "1",
 		"{public}", "no-such-public-link",
 		"{person}", strconv.FormatInt(w.who["pat"], 10),
 		"{unit}", strconv.FormatInt(w.units["arts"], 10),

@@ -253,6 +253,7 @@ func (s *Server) routes() []route {
 		{method: "POST", pattern: "/offerings/{id}/issuers/withdraw", kind: page, allow: actAward, handle: s.withdrawNominationPage},
 		{method: "GET", pattern: "/offerings/{id}/endorsements", kind: page, allow: actAward, handle: s.endorsementsPage},
 		{method: "POST", pattern: "/offerings/{id}/endorsements", kind: page, allow: actAward, handle: s.inviteEndorsementPage},
+		{method: "POST", pattern: "/offerings/{id}/endorsements/{endorsement}/withdraw", kind: page, allow: actAward, handle: s.withdrawEndorsementPage},
 		{method: "GET", pattern: "/endorse/{token}", kind: page, handle: s.endorseFormPage},
 		{method: "POST", pattern: "/endorse/{token}", kind: page, handle: s.endorsePage},
 		{method: "GET", pattern: "/batches/{id}", kind: page, allow: actAward, handle: s.batchPage},
