@@ -49,11 +49,12 @@ const (
 	registryTargetP99 = 20 * time.Millisecond
 )
 
-const loadUsage = `usage: cairn load verify [--seconds N] [--concurrency N]
-       cairn load registry [--offerings N] [--seconds N] [--concurrency N]
+const loadUsage = `usage: cairn load verify [--seconds N] [--concurrency N] [--postgres URL]
+       cairn load registry [--offerings N] [--seconds N] [--concurrency N] [--postgres URL]
 
 Starts cairn's server in this process on 127.0.0.1 with a scratch SQLite
-database, loads it with concurrent HTTP clients for the duration and prints
+database (or, with --postgres, a scratch schema in that PostgreSQL
+database, dropped afterwards), loads it with concurrent HTTP clients for the duration and prints
 requests per second, latency percentiles and errors. Any failed request
 (a transport error, a status other than 200, or a credential that does not
 verify) counts as an error and makes the exit status 1.
@@ -76,6 +77,7 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 	fs.Usage = func() { fmt.Fprintln(e.stderr, loadUsage) }
 	seconds := fs.Float64("seconds", 10, "how long to load the server, in `seconds`")
 	concurrency := fs.Int("concurrency", 4*runtime.GOMAXPROCS(0), "how many `clients` send requests at once")
+	postgres := fs.String("postgres", "", "run on a scratch schema in this PostgreSQL database (a postgres:// `URL`) instead of SQLite")
 	var offerings *int
 	switch mode {
 	case "verify":
@@ -98,12 +100,27 @@ func cmdLoad(ctx context.Context, e env, args []string) error {
 		return usageError("cairn load registry: --offerings must be from 1 to %d", sqlstore.MaxLoadOfferings)
 	}
 
-	dir, err := os.MkdirTemp("", "cairn-load-")
-	if err != nil {
-		return fmt.Errorf("scratch directory: %w", err)
+	dsn := *postgres
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "cairn-load-")
+		if err != nil {
+			return fmt.Errorf("scratch directory: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		dsn = filepath.Join(dir, "cairn.db")
+	} else {
+		scratch, drop, err := sqlstore.ScratchSchema(ctx, dsn)
+		if err != nil {
+			return fmt.Errorf("cairn load %s: %w", mode, err)
+		}
+		defer func() {
+			if err := drop(context.WithoutCancel(ctx)); err != nil {
+				fmt.Fprintln(e.stderr, "warning:", err)
+			}
+		}()
+		dsn = scratch
 	}
-	defer os.RemoveAll(dir)
-	store, err := sqlstore.Open(ctx, filepath.Join(dir, "cairn.db"), sqlstore.Options{})
+	store, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
 	if err != nil {
 		return fmt.Errorf("open scratch store: %w", err)
 	}
@@ -238,7 +255,7 @@ func registryTarget(ctx context.Context, e env, store *sqlstore.Store, n int) (l
 	return loadTarget{
 		endpoint: "GET /api/v1/registry",
 		maxP99:   registryTargetP99,
-		note:     fmt.Sprintf("%d offerings, %d different searches", n, len(qs)),
+		note:     fmt.Sprintf("%d offerings on %s, %d different searches", n, store.Engine(), len(qs)),
 		send: func(ctx context.Context, c *http.Client, base string, i int) error {
 			req, err := http.NewRequestWithContext(ctx, "GET", base+paths[i%len(paths)], nil)
 			if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"database/sql"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -28,15 +30,28 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load runs a server for a second per mode")
 	}
-	for _, tt := range []struct {
-		mode     string
-		args     []string
-		endpoint string
-	}{
-		{"verify", []string{"load", "verify", "--seconds", "1", "--concurrency", "2"}, "POST /api/v1/verify"},
-		{"registry", []string{"load", "registry", "--offerings", "300", "--seconds", "1", "--concurrency", "2"}, "GET /api/v1/registry"},
-	} {
-		t.Run(tt.mode, func(t *testing.T) {
+	type run struct {
+		name, mode string
+		args       []string
+		endpoint   string
+	}
+	runs := []run{
+		{"verify", "verify", []string{"load", "verify", "--seconds", "1", "--concurrency", "2"}, "POST /api/v1/verify"},
+		{"registry", "registry", []string{"load", "registry", "--offerings", "300", "--seconds", "1", "--concurrency", "2"}, "GET /api/v1/registry"},
+	}
+	dsn := os.Getenv("CAIRN_TEST_POSTGRES")
+	if dsn != "" {
+		runs = append(runs, run{"registry-postgres", "registry",
+			[]string{"load", "registry", "--offerings", "300", "--seconds", "1", "--concurrency", "2", "--postgres", dsn}, "GET /api/v1/registry"})
+	} else {
+		t.Log("CAIRN_TEST_POSTGRES is not set: cairn load --postgres is not run")
+	}
+	for _, tt := range runs {
+		t.Run(tt.name, func(t *testing.T) {
+			var before int
+			if strings.HasSuffix(tt.name, "postgres") {
+				before = scratchSchemas(t, dsn)
+			}
 			out, stderr, code := cli(t, "", tt.args...)
 			if code != 0 {
 				t.Fatalf("exit %d\n%s\n%s", code, out, stderr)
@@ -75,8 +90,31 @@ func TestLoad(t *testing.T) {
 			if !strings.HasSuffix(f["target"], ": met") && !strings.HasSuffix(f["target"], ": not met") {
 				t.Errorf("target line %q says neither met nor not met", f["target"])
 			}
+			if strings.HasSuffix(tt.name, "postgres") {
+				if !strings.Contains(out, "on postgres") {
+					t.Errorf("the figures do not say they were measured on PostgreSQL:\n%s", out)
+				}
+				if after := scratchSchemas(t, dsn); after != before {
+					t.Errorf("%d scratch schemas before the run, %d after: the run's schema was not dropped", before, after)
+				}
+			}
 		})
 	}
+}
+
+// scratchSchemas counts the scratch schemas in the PostgreSQL database.
+func scratchSchemas(t *testing.T, dsn string) int {
+	t.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'cairn\_scratch\_%'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func TestLoadUsage(t *testing.T) {
@@ -89,6 +127,7 @@ func TestLoadUsage(t *testing.T) {
 		{"load", "verify", "--offerings", "10"},
 		{"load", "registry", "--offerings", "0"},
 		{"load", "registry", "extra"},
+		{"load", "registry", "--postgres"},
 	} {
 		if _, stderr, code := cli(t, "", args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)

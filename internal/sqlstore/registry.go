@@ -311,6 +311,11 @@ func (s *Store) refreshRegistry(ctx context.Context, limit int) (int, error) {
 		if _, err := s.db.ExecContext(ctx, `ANALYZE registry_competencies`); err != nil {
 			return done, s.translate(fmt.Errorf("analyze registry: %w", err))
 		}
+		if s.engine == PostgreSQL {
+			if _, err := s.db.ExecContext(ctx, `ANALYZE registry_search`); err != nil {
+				return done, s.translate(fmt.Errorf("analyze registry: %w", err))
+			}
+		}
 	}
 	return done, nil
 }
@@ -627,20 +632,25 @@ func (ix *registryIndexer) write(row registryRow, l registry.Label, doc registry
 		return fmt.Errorf("registry: encode label: %w", err)
 	}
 	tx := ix.tx
-	args := []any{row.id, row.institutionID, nullID(row.unitID), l.TitleKey(), string(l.Kind), credit,
-		string(l.DeliveryMode), l.DurationHours, string(sumJSON), tx.ts(tx.now)}
-	cols, vals, set := ``, ``, ``
-	if tx.s.engine == PostgreSQL {
-		args = append(args, tsVector(doc))
-		cols, vals, set = `, document`, `, $11::tsvector`, `, document = excluded.document`
-	}
 	err = ix.exec(`INSERT INTO registry_entries (offering_id, institution_id, unit_id, title_key, kind, credit, delivery,
-			duration_hours, summary, indexed_at`+cols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10`+vals+`)
+			duration_hours, summary, indexed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (offering_id) DO UPDATE SET institution_id = excluded.institution_id, unit_id = excluded.unit_id,
 			title_key = excluded.title_key, kind = excluded.kind, credit = excluded.credit, delivery = excluded.delivery,
-			duration_hours = excluded.duration_hours, summary = excluded.summary, indexed_at = excluded.indexed_at`+set, args...)
+			duration_hours = excluded.duration_hours, summary = excluded.summary, indexed_at = excluded.indexed_at`,
+		row.id, row.institutionID, nullID(row.unitID), l.TitleKey(), string(l.Kind), credit,
+		string(l.DeliveryMode), l.DurationHours, string(sumJSON), tx.ts(tx.now))
 	if err != nil {
 		return err
+	}
+	if tx.s.engine == PostgreSQL {
+		err := ix.exec(`INSERT INTO registry_search (offering_id, institution_id, title_key, duration_hours, words)
+				VALUES ($1, $2, $3, $4, $5::tsvector)
+			ON CONFLICT (offering_id) DO UPDATE SET institution_id = excluded.institution_id, title_key = excluded.title_key,
+				duration_hours = excluded.duration_hours, words = excluded.words`,
+			row.id, row.institutionID, l.TitleKey(), l.DurationHours, tsVector(doc, entryFacets(row.institutionID, l)))
+		if err != nil {
+			return err
+		}
 	}
 	if err := ix.exec(`INSERT INTO registry_labels (offering_id, label) VALUES ($1, $2)
 		ON CONFLICT (offering_id) DO UPDATE SET label = excluded.label`, row.id, string(labelJSON)); err != nil {
@@ -673,35 +683,42 @@ func (ix *registryIndexer) write(row registryRow, l registry.Label, doc registry
 	return nil
 }
 
-// tsVector writes a document in PostgreSQL's tsvector input syntax: each
-// word with its position and weight (title A, competencies B, body C). The
+// tsVector writes a document in PostgreSQL's tsvector input syntax, for
+// registry_search.words: the title's words with their positions and weight
+// A, the competencies' with weight B, which is what ranking reads; the
+// other words once each without a position, which matching needs and
+// ranking weighs at nothing; then the facet tokens (see pgFacet). The
 // words are package registry's, so no text search configuration reparses
 // them. Positions stop at 16383 and a word keeps at most 255, PostgreSQL's
 // limits.
-func tsVector(d registry.Document) string {
+func tsVector(d registry.Document, facets []string) string {
 	var b strings.Builder
 	pos := 0
 	count := map[string]int{}
 	for _, part := range []struct {
 		text   string
 		weight byte
-	}{{d.Title, 'A'}, {d.Competencies, 'B'}, {d.Body, 'C'}} {
+	}{{d.Title, 'A'}, {d.Competencies, 'B'}} {
 		for _, w := range strings.Fields(part.text) {
 			if pos == 16383 {
-				return b.String()
+				break
 			}
 			pos++
 			if count[w] == 255 {
 				continue
 			}
 			count[w]++
-			b.WriteString("'")
-			b.WriteString(w)
-			b.WriteString("':")
-			b.WriteString(strconv.Itoa(pos))
-			b.WriteByte(part.weight)
-			b.WriteByte(' ')
+			fmt.Fprintf(&b, "'%s':%d%c ", w, pos, part.weight)
 		}
+	}
+	for _, w := range strings.Fields(d.Body) {
+		if count[w] == 0 {
+			count[w] = 1
+			b.WriteString("'" + w + "' ")
+		}
+	}
+	for _, f := range facets {
+		b.WriteString("'" + pgFacet(f) + "' ")
 	}
 	return b.String()
 }

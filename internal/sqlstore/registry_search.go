@@ -26,9 +26,11 @@ import (
 // holds each entry's filter values as facet tokens, so that a search for a
 // common word narrowed by a filter is one FTS5 query that walks the
 // shorter list of the two rather than joining every match; only the
-// duration filter joins registry_entries. On PostgreSQL the GIN index on
-// registry_entries.document and the B-tree indexes on the filter columns
-// combine as the planner sees fit.
+// duration filter joins registry_entries. On PostgreSQL the narrow table
+// registry_search does the same: its GIN index on words holds each entry's
+// words and facet tokens, so one index lookup intersects a search's words
+// and filters, and a search in one institution may walk that institution's
+// entries newest first instead.
 
 // registryCap is how many matches a search collects: one more than
 // registry.MaxResults, to know whether there are more.
@@ -67,9 +69,12 @@ func (tx *Tx) searchRegistry(q registry.Query) (registry.Result, error) {
 	var page []int64
 	var total int
 	var err error
-	if len(q.Terms()) == 0 {
+	switch {
+	case len(q.Terms()) == 0 && tx.s.engine == PostgreSQL:
+		page, total, err = tx.browseSearchTable(q)
+	case len(q.Terms()) == 0:
 		page, total, err = tx.browseRegistry(q)
-	} else {
+	default:
 		page, total, err = tx.textSearch(q)
 	}
 	if err != nil {
@@ -137,8 +142,74 @@ func (b *searchSQL) filters(q registry.Query, all bool) {
 	}
 }
 
-// browseRegistry answers a search without text: by title, through the
-// index of the most selective filter the planner finds.
+// browseSearchTable answers a search without text on PostgreSQL: by
+// title, from registry_search, its filters matched as facet tokens.
+func (tx *Tx) browseSearchTable(q registry.Query) (page []int64, total int, err error) {
+	b, none, err := tx.searchTableFilters(q, nil)
+	if err != nil || none {
+		return nil, 0, err
+	}
+	where := b.clause()
+	page, err = listIDs(tx, `SELECT s.offering_id FROM registry_search s`+where+
+		` ORDER BY s.title_key, s.offering_id LIMIT `+b.arg(q.PerPage)+` OFFSET `+b.arg(q.Offset()), b.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(page) < q.PerPage && (len(page) > 0 || q.Offset() == 0) {
+		return page, q.Offset() + len(page), nil
+	}
+	args := b.args[:len(b.args)-2]
+	err = tx.get("registry", `SELECT count(*) FROM (SELECT 1 FROM registry_search s`+where+
+		` LIMIT `+strconv.Itoa(registryCap)+`) AS matches`, args, &total)
+	return page, total, err
+}
+
+// searchTableFilters are the conditions on registry_search s that match
+// the terms (as prefixes, a one-letter term exactly) and q's filters:
+// the facet tokens with the words in one tsquery, the institution as its
+// column (so the planner may walk its index) and with words also as its
+// facet token (so the text index may intersect them), the duration on its
+// column. none is true when q names an institution there is none of.
+func (tx *Tx) searchTableFilters(q registry.Query, terms []string) (b *searchSQL, none bool, err error) {
+	b = &searchSQL{}
+	facets, institutionID, none, err := tx.queryFacets(q)
+	if err != nil || none {
+		return nil, none, err
+	}
+	parts := []string{}
+	if len(terms) > 0 {
+		parts = append(parts, tsQuery(terms, " & "))
+	}
+	for i, f := range facets {
+		// Without words, the institution's index finds its entries
+		// better than its facet token, whose list is a third of the
+		// index when there are three institutions.
+		if i == 0 && institutionID != 0 && len(terms) == 0 {
+			continue
+		}
+		parts = append(parts, "'"+pgFacet(f)+"'")
+	}
+	if len(parts) > 0 {
+		b.and(`s.words @@ ` + b.arg(strings.Join(parts, " & ")) + `::tsquery`)
+	}
+	if institutionID != 0 {
+		b.and(`s.institution_id = ` + b.arg(institutionID))
+	}
+	if q.MinHours > 0 {
+		b.and(`s.duration_hours >= ` + b.arg(q.MinHours))
+	}
+	if q.MaxHours > 0 {
+		b.and(`s.duration_hours > 0 AND s.duration_hours <= ` + b.arg(q.MaxHours))
+	}
+	return b, false, nil
+}
+
+// pgFacet is a facet token as registry_search.words holds it: after an
+// underscore, which no search word holds.
+func pgFacet(token string) string { return "_" + token }
+
+// browseRegistry answers a search without text on SQLite: by title,
+// through the index of the most selective filter the planner finds.
 func (tx *Tx) browseRegistry(q registry.Query) (page []int64, total int, err error) {
 	b := &searchSQL{}
 	b.filters(q, true)
@@ -205,7 +276,7 @@ func (tx *Tx) collectMatches(q registry.Query, terms []string) ([]match, error) 
 	b := &searchSQL{}
 	cols, from, order := `e.offering_id, e.title_key`, `registry_entries e`, `e.offering_id`
 	if tx.s.engine == SQLite {
-		facets, none, err := tx.queryFacets(q)
+		facets, _, none, err := tx.queryFacets(q)
 		if err != nil || none {
 			return nil, err
 		}
@@ -226,8 +297,13 @@ func (tx *Tx) collectMatches(q registry.Query, terms []string) ([]match, error) 
 		b.and(`registry_text MATCH ` + b.arg(ftsMatch(terms, words, facets)))
 		b.filters(q, false)
 	} else {
-		b.and(`e.document @@ ` + b.arg(tsQuery(terms, " & ")) + `::tsquery`)
-		b.filters(q, true)
+		var none bool
+		var err error
+		b, none, err = tx.searchTableFilters(q, terms)
+		if err != nil || none {
+			return nil, err
+		}
+		cols, from, order = `s.offering_id, s.title_key`, `registry_search s`, `s.offering_id`
 	}
 	return list(tx, func(r *sql.Rows) (match, error) {
 		var m match
@@ -298,7 +374,7 @@ func (tx *Tx) rankMatches(terms []string, matches []match) error {
 		AND +rowid IN (SELECT value FROM json_each($2))`
 	arg := ftsAny(terms)
 	if tx.s.engine == PostgreSQL {
-		query = `SELECT offering_id, -ts_rank('{0, 0, 0.4, 1}'::float4[], document, $1::tsquery) FROM registry_entries
+		query = `SELECT offering_id, -ts_rank('{0, 0, 0.4, 1}'::float4[], words, $1::tsquery) FROM registry_search
 			WHERE offering_id IN (SELECT value::bigint FROM json_array_elements_text($2::json))`
 		arg = tsQuery(terms, " | ")
 	}
@@ -408,19 +484,19 @@ func entryFacets(institutionID int64, l registry.Label) []string {
 	return fs
 }
 
-// queryFacets are the facet tokens q's filters require; none is true when
-// q names an institution there is none of.
-func (tx *Tx) queryFacets(q registry.Query) (facets []string, none bool, err error) {
+// queryFacets are the facet tokens q's filters require, with the id of
+// the institution q names (0 for none); none is true when q names an
+// institution there is none of.
+func (tx *Tx) queryFacets(q registry.Query) (facets []string, institutionID int64, none bool, err error) {
 	if q.Institution != "" {
-		var id int64
-		err := tx.get("institution", `SELECT id FROM institutions WHERE slug = $1`, []any{q.Institution}, &id)
+		err := tx.get("institution", `SELECT id FROM institutions WHERE slug = $1`, []any{q.Institution}, &institutionID)
 		if is(err, apperror.NotFound) {
-			return nil, true, nil
+			return nil, 0, true, nil
 		}
 		if err != nil {
-			return nil, false, err
+			return nil, 0, false, err
 		}
-		facets = append(facets, facetToken('i', strconv.FormatInt(id, 10)))
+		facets = append(facets, facetToken('i', strconv.FormatInt(institutionID, 10)))
 	}
 	for _, f := range []struct {
 		filter byte
@@ -433,7 +509,7 @@ func (tx *Tx) queryFacets(q registry.Query) (facets []string, none bool, err err
 	if q.Competency != "" {
 		facets = append(facets, competencyFacet(registry.CompetencyKey(q.Competency)))
 	}
-	return facets, false, nil
+	return facets, institutionID, false, nil
 }
 
 // maxPrefixWords is how many indexed words a search word may begin and
