@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"cairn/internal/account"
+	"cairn/internal/apperror"
 	"cairn/internal/config"
 	"cairn/internal/org"
 	"cairn/internal/policy"
@@ -21,14 +22,16 @@ import (
 )
 
 const institutionUsage = `usage: cairn institution add --slug SLUG --name NAME --jurisdiction CODE --timezone ZONE --profile PROFILE
-                             --admin-email EMAIL --admin-name NAME [--password-stdin] [--config FILE] [--data DIR] [--dsn DSN]
+                             --admin-email EMAIL --admin-name NAME [--password-stdin] [--operator] [--config FILE] [--data DIR] [--dsn DSN]
        cairn institution list [--config FILE] [--data DIR] [--dsn DSN]`
 
 // cmdInstitution sets up the institutions of an installation: each one is
 // a tenant with its own policy profile, calendar and people, and its first
 // administrator, who does the rest in the web pages (Administration).
 // Adding an institution is the operator's act, done where the server's
-// configuration is, like creating its database.
+// configuration is, like creating its database, or by an installation
+// operator in the web pages (Administration); both go through
+// sqlstore.SetUpInstitution.
 func cmdInstitution(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
 		return usageError("%s", institutionUsage)
@@ -57,6 +60,7 @@ func institutionAdd(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&adminEmail, "admin-email", "", "the first administrator's `email` address")
 	fs.StringVar(&adminName, "admin-name", "", "the first administrator's `name`")
 	passwordStdin := fs.Bool("password-stdin", false, "read the administrator's password from the first line of standard input")
+	operator := fs.Bool("operator", false, "make the administrator an installation operator as well, who sets up further institutions on the web")
 	cfg, err := config.Load(fs, args, e.getenv)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -107,27 +111,16 @@ func institutionAdd(ctx context.Context, e env, args []string) error {
 	}
 	defer store.Close()
 
-	admin, err := store.PersonByEmail(ctx, adminEmail)
-	newPerson := err != nil
-	if newPerson {
-		admin = org.Person{Name: adminName, Email: adminEmail}
-		if err := admin.Validate(); err != nil {
-			return exitError{code: 2, err: err}
-		}
+	// One transaction: a refused institution (its slug taken, say) leaves
+	// no administrator behind.
+	set, err := store.SetUpInstitution(ctx, sqlstore.InstitutionSetup{Institution: inst, AdminName: adminName, AdminEmail: adminEmail, Operator: *operator})
+	if apperror.CodeOf(err) == apperror.Invalid {
+		return exitError{code: 2, err: err}
 	}
-	// The person first: should the institution then be refused (its slug
-	// taken, say), running the command again finds them by their address.
-	if newPerson {
-		if err := store.CreatePerson(ctx, &admin); err != nil {
-			return fmt.Errorf("add administrator: %w", err)
-		}
-	}
-	if err := store.CreateInstitution(ctx, &inst); err != nil {
+	if err != nil {
 		return fmt.Errorf("add institution: %w", err)
 	}
-	if err := store.GrantRole(ctx, org.RoleGrant{PersonID: admin.ID, InstitutionID: inst.ID, Role: org.Administrator}); err != nil {
-		return fmt.Errorf("grant administrator: %w", err)
-	}
+	inst, admin, newPerson := set.Institution, set.Admin, set.NewAdmin
 	if password != "" {
 		accounts, err := account.New(store, account.Config{})
 		if err != nil {
@@ -138,6 +131,9 @@ func institutionAdd(ctx context.Context, e env, args []string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "added %s (%s), policy profile %s, with %s <%s> as its administrator\n", inst.Name, inst.Slug, inst.PolicyProfile, admin.Name, admin.Email)
+	if *operator {
+		fmt.Fprintf(e.stdout, "%s is an installation operator: they can add institutions at /admin/institutions/new\n", admin.Email)
+	}
 	if password == "" && newPerson {
 		fmt.Fprintln(e.stdout, "no password was set: run again with --password-stdin, or sign in by emailed link once a mail relay is configured")
 	}

@@ -82,6 +82,7 @@ func TestDemo(t *testing.T) {
 		SignIns []struct {
 			Email, Password string
 			Roles           []string
+			Operator        bool
 		} `json:"sign_ins"`
 		Offerings []json.RawMessage `json:"offerings"`
 	}
@@ -112,6 +113,36 @@ func TestDemo(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(me), sum.SignIns[0].Email) {
 		t.Errorf("after signing in as %s, /api/v1/me answers %d %s", sum.SignIns[0].Email, resp.StatusCode, me)
+	}
+
+	// The installation operator's sign-in is printed and written, and
+	// opens the page that adds institutions.
+	operators := 0
+	for _, si := range sum.SignIns {
+		if !si.Operator {
+			continue
+		}
+		operators++
+		if !strings.Contains(out, si.Email) {
+			t.Errorf("the printout lacks the operator %s", si.Email)
+		}
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+		resp, err := c.PostForm(base+"/signin", url.Values{"email": {si.Email}, "password": {si.Password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp, err = c.Get(base + "/admin/institutions/new"); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("the operator %s: /admin/institutions/new answers %d, want 200", si.Email, resp.StatusCode)
+		}
+	}
+	if operators != 1 {
+		t.Errorf("demo.json lists %d installation operators, want 1", operators)
 	}
 
 	// API tokens: a signed-in reviewer makes one with the scopes their

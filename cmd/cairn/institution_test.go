@@ -73,3 +73,71 @@ func TestInstitutionAdd(t *testing.T) {
 		t.Errorf("the administrator's /admin: %d\n%.400s", resp.StatusCode, body.String())
 	}
 }
+
+// TestInstitutionAddOperator makes the first administrator an
+// installation operator as well (--operator), who can then set up
+// institutions on the web; cairn operator grants, lists and revokes the
+// role for people already known.
+func TestInstitutionAddOperator(t *testing.T) {
+	data := t.TempDir()
+	cairn := func(stdin string, args ...string) (string, error) {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), append(args, "--data", data), func(string) string { return "" }, strings.NewReader(stdin), &out, &errOut)
+		return out.String() + errOut.String(), err
+	}
+	const password = "a long enough pass phrase 42"
+	out, err := cairn(password+"\n", "institution", "add", "--slug", "nwcc", "--name", "Northwind Community College", "--jurisdiction", "CA-BC",
+		"--timezone", "America/Vancouver", "--profile", "kpu-ac15", "--admin-email", "ops@nwcc.example.edu",
+		"--admin-name", "Olive Ops", "--password-stdin", "--operator")
+	if err != nil || !strings.Contains(out, "added Northwind Community College") || !strings.Contains(out, "installation operator") {
+		t.Fatalf("add --operator: %v\n%s", err, out)
+	}
+	// A time zone the server does not know is refused as a usage error,
+	// and leaves no administrator behind.
+	out, err = cairn("", "institution", "add", "--slug", "mars", "--name", "Mars College", "--jurisdiction", "CA-BC",
+		"--timezone", "Mars/Olympus_Mons", "--profile", "kpu-ac15", "--admin-email", "someone@mars.example.edu", "--admin-name", "Some One")
+	var ee exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "time_zone") {
+		t.Errorf("unknown time zone: got %v (%s), want exit 2 about time_zone", err, out)
+	}
+	if out, err := cairn("", "operator", "grant", "someone@mars.example.edu"); !errors.As(err, &ee) || ee.code != 2 {
+		t.Errorf("granting an unknown person: got %v (%s), want exit 2", err, out)
+	}
+	for _, bad := range [][]string{{"operator"}, {"operator", "grant"}, {"operator", "promote", "x@y.example"}} {
+		if out, err := cairn("", bad...); !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error()+out, "usage") {
+			t.Errorf("%v: got %v (%s), want a usage error", bad, err, out)
+		}
+	}
+	if out, err := cairn("", "operator", "list"); err != nil || !strings.Contains(out, "ops@nwcc.example.edu") {
+		t.Errorf("operator list: %v\n%s", err, out)
+	}
+
+	base, stop, _ := startServe(t, nil, "--addr", "127.0.0.1:0", "--data", data, "--allow-outbound=false")
+	defer stop()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := c.PostForm(base+"/signin", url.Values{"email": {"ops@nwcc.example.edu"}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = c.Get(base + "/admin/institutions/new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("the operator's /admin/institutions/new: %d, want 200", resp.StatusCode)
+	}
+	stop()
+
+	if out, err := cairn("", "operator", "revoke", "ops@nwcc.example.edu"); err != nil || !strings.Contains(out, "no longer") {
+		t.Fatalf("operator revoke: %v\n%s", err, out)
+	}
+	if out, err := cairn("", "operator", "list"); err != nil || strings.Contains(out, "ops@nwcc.example.edu") {
+		t.Errorf("operator list after the revocation: %v\n%s", err, out)
+	}
+	if out, err := cairn("", "operator", "grant", "ops@nwcc.example.edu"); err != nil || !strings.Contains(out, "is an installation operator") {
+		t.Errorf("operator grant: %v\n%s", err, out)
+	}
+}

@@ -55,6 +55,7 @@ func commands() map[string]command {
 		"load":        {"load a server on loopback: verify or registry requests per second", cmdLoad},
 		"serve":       {"serve the web pages, the JSON API and the VC API", cmdServe},
 		"institution": {"add an institution and its first administrator, or list them", cmdInstitution},
+		"operator":    {"make a person an installation operator, who adds institutions on the web", cmdOperator},
 		"demo":        {"create a populated demo database and serve it", cmdDemo},
 		"policy":      {"check policy profile files, or list the built-in ones", cmdPolicy},
 		"audit":       {"verify the hash-chained audit log in the database", cmdAudit},

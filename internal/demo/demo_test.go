@@ -276,8 +276,19 @@ func TestPopulate(t *testing.T) {
 				}
 				n += len(ps)
 			}
+			ops, err := st.Operators(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ops) != 1 {
+				t.Errorf("%d installation operators, want one", len(ops))
+			}
+			n += len(ops)
 			if len(sum.SignIns) != n {
-				t.Errorf("%d sign-ins, want one per person (%d)", len(sum.SignIns), n)
+				t.Errorf("%d sign-ins, want one per person and operator (%d)", len(sum.SignIns), n)
+			}
+			if last := sum.SignIns[len(sum.SignIns)-1]; !last.Operator || last.Institution != "" || len(ops) == 0 || last.PersonID != ops[0].ID || len(last.Roles) != 0 {
+				t.Errorf("the last sign-in is %+v, want the installation operator, with no institution or role", last)
 			}
 			for _, si := range sum.SignIns {
 				p, err := st.PersonByEmail(ctx, si.Email)
@@ -287,7 +298,7 @@ func TestPopulate(t *testing.T) {
 				if si.Password != DefaultPassword || h.passwords[si.PersonID] != DefaultPassword {
 					t.Errorf("%s: password %q, set %q, want %q", si.Email, si.Password, h.passwords[si.PersonID], DefaultPassword)
 				}
-				if len(si.Roles) == 0 && len(si.Committees) == 0 {
+				if len(si.Roles) == 0 && len(si.Committees) == 0 && !si.Operator {
 					t.Errorf("%s has no role and no seat", si.Email)
 				}
 				domain := map[string]string{"kpu": "@kpu.ca", "yukonu": "@yukonu.ca"}[si.Institution]
@@ -676,14 +687,16 @@ func TestWriteText(t *testing.T) {
 	sum := Summary{
 		Institutions: []InstitutionInfo{{Slug: "kpu", Name: "Kwantlen Polytechnic University", Profile: "kpu-ac15"}},
 		SignIns: []SignIn{{Institution: "kpu", Name: "Dr. Samantha Reid", Email: "samantha.reid@kpu.ca", Password: DefaultPassword,
-			Title: "SMC chair", Try: "Check a proposal for completeness."}},
+			Title: "SMC chair", Try: "Check a proposal for completeness."},
+			{Name: "Morgan Tremblay", Email: "operator@cairn-demo.example", Password: DefaultPassword, Title: "Installation operator", Operator: true}},
 		APIToken: "cairn_tok", IssuerDID: "did:key:z6MkDemo",
 	}
 	var b strings.Builder
 	if err := sum.WriteText(&b, "http://127.0.0.1:8080"); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"http://127.0.0.1:8080", "samantha.reid@kpu.ca", DefaultPassword, "Check a proposal", "cairn_tok", "did:key:z6MkDemo"} {
+	for _, want := range []string{"http://127.0.0.1:8080", "samantha.reid@kpu.ca", DefaultPassword, "Check a proposal", "cairn_tok", "did:key:z6MkDemo",
+		"The installation", "operator@cairn-demo.example"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, b.String())
 		}

@@ -171,6 +171,9 @@ func (p *populator) run(ctx context.Context) error {
 		}
 		p.sites = append(p.sites, s)
 	}
+	if err := p.setupOperator(ctx); err != nil {
+		return fmt.Errorf("demo: installation operator: %w", err)
+	}
 	p.planKPU(p.sites[0])
 	p.planYukon(p.sites[1])
 	if err := p.play(ctx); err != nil {
@@ -201,6 +204,47 @@ func (p *populator) run(ctx context.Context) error {
 	}
 	p.clk.Run()
 	return nil
+}
+
+// The demo's installation operator: someone who runs the installation and
+// sets up institutions, holding no role at either demo institution.
+const (
+	operatorName  = "Morgan Tremblay"
+	operatorEmail = "operator@cairn-demo.example"
+	operatorTitle = "Installation operator"
+	operatorTry   = "add an institution with its first administrator at /admin/institutions/new"
+)
+
+// setupOperator adds the installation operator with the demo password.
+func (p *populator) setupOperator(ctx context.Context) error {
+	person := org.Person{Name: operatorName, Email: operatorEmail}
+	if err := p.st.CreatePerson(ctx, &person); err != nil {
+		return err
+	}
+	if err := p.st.GrantOperator(ctx, person.ID, 0); err != nil {
+		return err
+	}
+	if p.opts.SetPassword != nil {
+		return p.opts.SetPassword(ctx, person.ID, p.password)
+	}
+	return nil
+}
+
+// operatorSignIns are the sign-ins of the installation's operators.
+func (p *populator) operatorSignIns(ctx context.Context) ([]SignIn, error) {
+	ops, err := p.st.Operators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []SignIn
+	for _, o := range ops {
+		si := SignIn{PersonID: o.ID, Name: o.Name, Email: o.Email, Password: p.password, Title: operatorTitle, Operator: true}
+		if o.Email == operatorEmail {
+			si.Try = operatorTry
+		}
+		out = append(out, si)
+	}
+	return out, nil
 }
 
 // offerable returns the ids of the offerings that may be offered.
@@ -658,6 +702,11 @@ func (p *populator) summarize(ctx context.Context, awards []AwardInfo) error {
 			sum.OfferingStatuses[o.Status]++
 		}
 	}
+	ops, err := p.operatorSignIns(ctx)
+	if err != nil {
+		return err
+	}
+	sum.SignIns = append(sum.SignIns, ops...)
 	slices.SortFunc(sum.CaseSteps, func(a, b StepCount) int {
 		return cmp.Or(cmp.Compare(a.Institution, b.Institution), cmp.Compare(a.Track, b.Track),
 			cmp.Compare(a.Step, b.Step), cmp.Compare(a.Status, b.Status))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -68,7 +69,9 @@ type CommitteeInfo struct {
 
 // SignIn is one demo person and how to sign in as them.
 type SignIn struct {
-	Institution string `json:"institution"` // the institution's slug
+	// Institution is the institution's slug; empty for an installation
+	// operator, who holds no role at an institution.
+	Institution string `json:"institution"`
 	PersonID    int64  `json:"person_id"`
 	Name        string `json:"name"`
 	Email       string `json:"email"`
@@ -82,6 +85,9 @@ type SignIn struct {
 	Committees []string `json:"committees,omitempty"`
 	// Try says what is waiting for the person in the demo.
 	Try string `json:"try,omitempty"`
+	// Operator is set for an installation operator, who sets up
+	// institutions (sqlstore.GrantOperator).
+	Operator bool `json:"operator,omitempty"`
 }
 
 // OfferingInfo is one demo offering and where its latest case stands.
@@ -204,12 +210,15 @@ func (s *Summary) WriteText(w io.Writer, baseURL string) error {
 		fmt.Fprintf(&b, "\nOpen %s and sign in as anyone below.\n", baseURL)
 	}
 	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
-	for _, inst := range s.Institutions {
-		fmt.Fprintf(tw, "\n%s (policy profile %s)\n", inst.Name, inst.Profile)
-		for _, si := range s.SignIns {
-			if si.Institution != inst.Slug {
-				continue
-			}
+	// group prints a heading and the sign-ins of one institution (slug ""
+	// for the installation's operators); the heading only over some
+	// sign-ins unless always.
+	group := func(heading, slug string, always bool) {
+		signIns := slices.DeleteFunc(slices.Clone(s.SignIns), func(si SignIn) bool { return si.Institution != slug })
+		if always || len(signIns) > 0 {
+			fmt.Fprintf(tw, "\n%s\n", heading)
+		}
+		for _, si := range signIns {
 			if shared != "" {
 				fmt.Fprintf(tw, "  %s\t%s\t%s\n", si.Email, si.Name, si.Title)
 			} else {
@@ -217,6 +226,10 @@ func (s *Summary) WriteText(w io.Writer, baseURL string) error {
 			}
 		}
 	}
+	for _, inst := range s.Institutions {
+		group(fmt.Sprintf("%s (policy profile %s)", inst.Name, inst.Profile), inst.Slug, true)
+	}
+	group("The installation (operators, who add institutions)", "", false)
 	if err := tw.Flush(); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package org
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -35,27 +36,37 @@ type Institution struct {
 // Validate reports the first problem with i as an apperror.Invalid error
 // naming the field.
 func (i Institution) Validate() error {
-	if err := checkSlug("slug", i.Slug); err != nil {
-		return err
-	}
-	if err := checkText("name", i.Name, MaxNameLen, true); err != nil {
-		return err
-	}
-	if !validJurisdiction(i.Jurisdiction) {
-		return apperror.Field("jurisdiction", "must be an ISO 3166-2 code such as CA-BC")
-	}
-	if !validTimeZoneName(i.TimeZone) {
-		return apperror.Field("time_zone", "must be an IANA time zone name such as America/Vancouver")
-	}
-	if i.PolicyProfile != "" {
-		if err := checkSlug("policy_profile", i.PolicyProfile); err != nil {
-			return err
-		}
-	}
-	if i.IssuerDID != "" && !validDID(i.IssuerDID) {
-		return apperror.Field("issuer_did", "must be a DID such as did:web:example.edu")
+	if ps := i.Problems(); len(ps) > 0 {
+		return ps[0]
 	}
 	return nil
+}
+
+// Problems reports every problem with i, one Invalid error per field in
+// the order of the struct, so a form can show them all at once.
+func (i Institution) Problems() []*apperror.Error {
+	var out []*apperror.Error
+	add := func(err error) {
+		var e *apperror.Error
+		if errors.As(err, &e) {
+			out = append(out, e)
+		}
+	}
+	add(checkSlug("slug", i.Slug))
+	add(checkText("name", i.Name, MaxNameLen, true))
+	if !validJurisdiction(i.Jurisdiction) {
+		add(apperror.Field("jurisdiction", "must be an ISO 3166-2 code such as CA-BC"))
+	}
+	if !validTimeZoneName(i.TimeZone) {
+		add(apperror.Field("time_zone", "must be an IANA time zone name such as America/Vancouver"))
+	}
+	if i.PolicyProfile != "" {
+		add(checkSlug("policy_profile", i.PolicyProfile))
+	}
+	if i.IssuerDID != "" && !validDID(i.IssuerDID) {
+		add(apperror.Field("issuer_did", "must be a DID such as did:web:example.edu"))
+	}
+	return out
 }
 
 // validJurisdiction reports whether s looks like an ISO 3166-1 alpha-2

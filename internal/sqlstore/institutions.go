@@ -22,17 +22,19 @@ func (s *Store) CreateInstitution(ctx context.Context, i *org.Institution) error
 	if err := i.Validate(); err != nil {
 		return err
 	}
-	return s.WithTx(ctx, func(tx *Tx) error {
-		err := tx.get("institution", `INSERT INTO institutions
-			(slug, name, jurisdiction, time_zone, policy_profile, issuer_did, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id`,
-			[]any{i.Slug, i.Name, i.Jurisdiction, i.TimeZone, i.PolicyProfile, i.IssuerDID, tx.ts(tx.now)}, &i.ID)
-		if err != nil {
-			return taken(err, "slug", "is already used by another institution")
-		}
-		i.Version, i.CreatedAt, i.UpdatedAt = 1, tx.now, tx.now
-		return nil
-	})
+	return s.WithTx(ctx, func(tx *Tx) error { return tx.createInstitution(i) })
+}
+
+func (tx *Tx) createInstitution(i *org.Institution) error {
+	err := tx.get("institution", `INSERT INTO institutions
+		(slug, name, jurisdiction, time_zone, policy_profile, issuer_did, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id`,
+		[]any{i.Slug, i.Name, i.Jurisdiction, i.TimeZone, i.PolicyProfile, i.IssuerDID, tx.ts(tx.now)}, &i.ID)
+	if err != nil {
+		return taken(err, "slug", "is already used by another institution")
+	}
+	i.Version, i.CreatedAt, i.UpdatedAt = 1, tx.now, tx.now
+	return nil
 }
 
 // UpdateInstitution saves i, which must carry the Version it was read at;

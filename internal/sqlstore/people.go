@@ -33,16 +33,30 @@ func (s *Store) CreatePerson(ctx context.Context, p *org.Person) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return s.WithTx(ctx, func(tx *Tx) error {
-		err := tx.get("person", `INSERT INTO people (name, email, version, created_at, updated_at)
-			VALUES ($1, $2, 1, $3, $3) RETURNING id`,
-			[]any{p.Name, p.Email, tx.ts(tx.now)}, &p.ID)
-		if err != nil {
-			return taken(err, "email", "is already used by another person")
-		}
-		p.Version, p.CreatedAt, p.UpdatedAt, p.Roles = 1, tx.now, tx.now, nil
-		return nil
-	})
+	return s.WithTx(ctx, func(tx *Tx) error { return tx.createPerson(p) })
+}
+
+// createPerson stores a new person whose email address is normalized
+// already.
+func (tx *Tx) createPerson(p *org.Person) error {
+	err := tx.get("person", `INSERT INTO people (name, email, version, created_at, updated_at)
+		VALUES ($1, $2, 1, $3, $3) RETURNING id`,
+		[]any{p.Name, p.Email, tx.ts(tx.now)}, &p.ID)
+	if err != nil {
+		return taken(err, "email", "is already used by another person")
+	}
+	p.Version, p.CreatedAt, p.UpdatedAt, p.Roles = 1, tx.now, tx.now, nil
+	return nil
+}
+
+// personByEmail returns the person with the email address, without their
+// role grants.
+func (tx *Tx) personByEmail(email string) (org.Person, error) {
+	p, err := scanPerson(tx.sql.QueryRowContext(tx.ctx, `SELECT `+personCols+` FROM people WHERE email = $1`, org.NormalizeEmail(email)))
+	if isNoRows(err) {
+		return p, notFound("person")
+	}
+	return p, tx.s.translate(err)
 }
 
 // UpdatePerson saves p's name and email; p must carry the Version it was

@@ -13,13 +13,17 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var mine []org.Institution
+	v := adminListView{Operator: a.operator, Done: adminDoneList[r.URL.Query().Get("done")]}
 	for _, i := range all {
-		if a.hasRole(i.ID, org.Administrator) {
-			mine = append(mine, i)
+		mine := a.hasRole(i.ID, org.Administrator)
+		if mine {
+			v.Institutions = append(v.Institutions, i)
+		}
+		if a.operator {
+			v.All = append(v.All, adminListEntry{Institution: i, Mine: mine})
 		}
 	}
-	s.render(w, r, http.StatusOK, "admin", "Administration", struct{ Institutions []org.Institution }{mine})
+	s.render(w, r, http.StatusOK, "admin", "Administration", v)
 	return nil
 }
 

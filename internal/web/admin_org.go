@@ -19,6 +19,8 @@ import (
 // closures, and the policy profile in brief.
 type adminInstitutionView struct {
 	Institution org.Institution
+	// Details is the form of the institution's own details.
+	Details     institutionForm
 	Units       []unitAdminView
 	UnitChoices []choiceView
 	UnitKinds   []choiceView
@@ -42,6 +44,7 @@ type unitAdminView struct {
 
 // adminDone are the confirmations the administration pages show.
 var adminDone = map[string]string{
+	"details":   "The institution's details are saved.",
 	"unit":      "The org unit is saved.",
 	"person":    "The person is saved.",
 	"role":      "The role is granted.",
@@ -81,6 +84,10 @@ func (s *Server) adminForm(r *http.Request) (org.Institution, error) {
 func (s *Server) adminInstitutionView(ctx context.Context, inst org.Institution) (*adminInstitutionView, error) {
 	id := inst.ID
 	v := &adminInstitutionView{Institution: inst, Now: s.now()}
+	var err error
+	if v.Details, err = s.detailsForm(ctx, inst); err != nil {
+		return nil, err
+	}
 	units, err := s.store.OrgUnits(ctx, id)
 	if err != nil {
 		return nil, err

@@ -63,6 +63,8 @@ type actor struct {
 	// session is the session token when the request carried a valid
 	// session cookie.
 	session string
+	// operator is set for an installation operator (sqlstore.IsOperator).
+	operator bool
 }
 
 type actorKey struct{}
@@ -188,6 +190,9 @@ func (s *Server) withGrants(ctx context.Context, a *actor, p org.Person) (*actor
 	}
 	a.person = full
 	if a.seats, err = s.store.Seats(ctx, p.ID); err != nil {
+		return nil, err
+	}
+	if a.operator, err = s.store.IsOperator(ctx, p.ID); err != nil {
 		return nil, err
 	}
 	return a, nil

@@ -39,6 +39,12 @@ const (
 	actReadPeople action = "people.read"
 	// actAdmin administers institutions, people, committees and closures.
 	actAdmin action = "admin"
+	// actAdministration opens the Administration page: for the
+	// administrators of any institution and for installation operators.
+	actAdministration action = "administration"
+	// actOperate sets up new institutions: installation operators only.
+	// Being an operator grants nothing inside an institution (actAdmin).
+	actOperate action = "operate"
 )
 
 // API token scopes, as the account package names them. Offerings and
@@ -59,7 +65,7 @@ func scopesOf(act action) []string {
 		return []string{ScopeCasesRead, ScopeCasesWrite}
 	case actPropose, actActOnCase:
 		return []string{ScopeCasesWrite}
-	case actAdmin:
+	case actAdmin, actAdministration, actOperate:
 		return []string{ScopeAdmin}
 	case actAward:
 		return []string{ScopeAwardsWrite, ScopeCredentialsIssue}
@@ -134,6 +140,10 @@ func authorize(a *actor, act action, t target) error {
 		allowed = a.hasRole(inst, org.ProgramAreaStaff, org.Provost, org.ProvostOffice, org.Dean) || a.sits(inst, true)
 	case actAdmin:
 		allowed = a.hasRole(inst, org.Administrator)
+	case actAdministration:
+		allowed = a.operator || a.hasRole(inst, org.Administrator)
+	case actOperate:
+		allowed = a.operator
 	case actIssueCredentials:
 		allowed = mayIssue(a, inst)
 	case actAward, actReadAwards:

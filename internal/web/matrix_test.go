@@ -9,9 +9,10 @@ import (
 )
 
 // personas are who the access matrix sends each request as: people by
-// session cookie, and API tokens of the proponent with and without the
+// session cookie (the installation operator holds no role at the
+// institution), and API tokens of the proponent with and without the
 // cases scopes.
-var personas = []string{"anonymous", "learner", "pat", "rev1", "chair", "provost", "secretary", "admin", "token:cases", "token:other"}
+var personas = []string{"anonymous", "learner", "pat", "rev1", "chair", "provost", "secretary", "admin", "operator", "token:cases", "token:other"}
 
 // allowedBy says, independently of authorize, who may use a route that
 // needs act. Tokens act as the proponent pat, within their scopes, and
@@ -54,6 +55,11 @@ func allowedBy(act action, persona string, isAPI bool) bool {
 		return persona == "secretary"
 	case actAdmin:
 		return persona == "admin"
+	case actAdministration:
+		return persona == "admin" || persona == "operator"
+	case actOperate:
+		// An installation operator, who holds no role at any institution.
+		return persona == "operator"
 	case actAward, actReadAwards:
 		return slices.Contains(staff, persona)
 	case actLifecycle:
@@ -86,6 +92,7 @@ func denied(rec *httptest.ResponseRecorder) bool {
 // allowed or denied as allowedBy says.
 func TestAccessMatrix(t *testing.T) {
 	w := newWorld(t)
+	w.operator(t)
 	o := w.offering(t, draftForm())
 	c, _, err := w.srv.approvals.SubmitProposal(t.Context(), proposal(o.ID, w.who["pat"]))
 	if err != nil {

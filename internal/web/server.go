@@ -116,7 +116,7 @@ func New(d Deps) (*Server, error) {
 
 // pageNames are the page templates, each parsed with the layout.
 var pageNames = []string{"verify", "error", "signin", "tasks", "offerings", "offering", "offering_edit",
-	"cases", "case", "provost", "secretariat", "admin", "admin_institution",
+	"cases", "case", "provost", "secretariat", "admin", "admin_institution", "admin_institution_new",
 	"offering_diff", "lifecycle", "admin_people", "admin_committee", "admin_policy", "admin_issuing",
 	"registry", "registry_institution", "registry_offering",
 	"awards", "award", "batch", "tokens",
@@ -221,8 +221,11 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/provost", kind: page, allow: actProvost, handle: s.provostPage},
 		{method: "POST", pattern: "/provost/badge-report", kind: page, allow: actProvost, handle: s.badgeReportPage},
 		{method: "GET", pattern: "/secretariat", kind: page, allow: actSecretariat, handle: s.secretariatPage},
-		{method: "GET", pattern: "/admin", kind: page, allow: actAdmin, handle: s.adminPage},
+		{method: "GET", pattern: "/admin", kind: page, allow: actAdministration, handle: s.adminPage},
+		{method: "GET", pattern: "/admin/institutions/new", kind: page, allow: actOperate, handle: s.newInstitutionPage},
+		{method: "POST", pattern: "/admin/institutions", kind: page, allow: actOperate, handle: s.createInstitutionPage},
 		{method: "GET", pattern: "/admin/institutions/{id}", kind: page, allow: actAdmin, handle: s.adminInstitutionPage},
+		{method: "POST", pattern: "/admin/institutions/{id}", kind: page, allow: actAdmin, handle: s.updateInstitutionPage},
 		{method: "GET", pattern: "/admin/institutions/{id}/policy", kind: page, allow: actAdmin, handle: s.adminPolicyPage},
 		{method: "GET", pattern: "/admin/institutions/{id}/issuing", kind: page, allow: actAdmin, handle: s.adminIssuingPage},
 		{method: "POST", pattern: "/admin/institutions/{id}/issuing", kind: page, allow: actAdmin, handle: s.adminIssuingAction},

@@ -42,7 +42,7 @@ func navOf(a *actor) navView {
 	add(actProvost, "/provost", "Provost")
 	add(actSecretariat, "/secretariat", "Agendas")
 	add(actLifecycle, "/lifecycle", "Reviews")
-	add(actAdmin, "/admin", "Administration")
+	add(actAdministration, "/admin", "Administration")
 	add(actReadAwards, "/reports", "Reports")
 	add(actSignedIn, "/account/tokens", "API tokens")
 	n.Links = append(n.Links, navLink{"/verify", "Verify"})
