@@ -159,7 +159,11 @@ func (tx *Tx) browseSearchTable(q registry.Query) (page []int64, total int, err 
 		return page, q.Offset() + len(page), nil
 	}
 	args := b.args[:len(b.args)-2]
-	err = tx.get("registry", `SELECT count(*) FROM (SELECT 1 FROM registry_search s`+where+
+	order := ``
+	if q.Institution != "" {
+		order = ` ORDER BY s.institution_id, s.offering_id` // see collectMatches
+	}
+	err = tx.get("registry", `SELECT count(*) FROM (SELECT 1 FROM registry_search s`+where+order+
 		` LIMIT `+strconv.Itoa(registryCap)+`) AS matches`, args, &total)
 	return page, total, err
 }
@@ -193,7 +197,10 @@ func (tx *Tx) searchTableFilters(q registry.Query, terms []string) (b *searchSQL
 		b.and(`s.words @@ ` + b.arg(strings.Join(parts, " & ")) + `::tsquery`)
 	}
 	if institutionID != 0 {
-		b.and(`s.institution_id = ` + b.arg(institutionID))
+		// A range of one, not an equality, so that the planner keeps
+		// ordering by the institution first (see collectMatches).
+		id := b.arg(institutionID)
+		b.and(`s.institution_id >= ` + id + ` AND s.institution_id <= ` + id)
 	}
 	if q.MinHours > 0 {
 		b.and(`s.duration_hours >= ` + b.arg(q.MinHours))
@@ -304,6 +311,16 @@ func (tx *Tx) collectMatches(q registry.Query, terms []string) ([]match, error) 
 			return nil, err
 		}
 		cols, from, order = `s.offering_id, s.title_key`, `registry_search s`, `s.offering_id`
+		if q.Institution != "" {
+			// The same order, as the institution is one; but the planner,
+			// which sees a range of institutions (searchTableFilters),
+			// reads it as the institution's index order and walks that
+			// rather than the primary key. Walking the primary key, it
+			// would cross the entries of every other institution, which
+			// it takes to be spread evenly among them when they are not:
+			// an institution's offerings are mostly added together.
+			order = `s.institution_id DESC, s.offering_id`
+		}
 	}
 	return list(tx, func(r *sql.Rows) (match, error) {
 		var m match
