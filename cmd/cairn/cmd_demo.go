@@ -40,9 +40,11 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	if cfg.DSN != "" {
 		return usageError("cairn demo runs on the embedded SQLite store in its data folder; leave dsn unset (use cairn serve for PostgreSQL)")
 	}
-	if err := settleDemoPort(&cfg); err != nil {
+	ln, err := listenDemo(&cfg)
+	if err != nil {
 		return err
 	}
+	defer ln.Close() // serveStore closes it; this is for an early return
 	dataGiven := e.getenv("CAIRN_DATA_DIR") != ""
 	fs.Visit(func(f *flag.Flag) { dataGiven = dataGiven || f.Name == "data" })
 	if !dataGiven {
@@ -86,7 +88,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	issuing.fill(&sum)
 	logger.Info("demo populated", "took", time.Since(started).Round(time.Millisecond), "offerings", len(sum.Offerings), "awards", len(sum.Awards))
 
-	return serveStore(ctx, e, cfg, logger, store, accounts, clk.Now, func(url string) error {
+	return serveStore(ctx, e, cfg, logger, store, accounts, clk.Now, ln, func(url string) error {
 		if err := sum.WriteFile(cfg.DataDir); err != nil {
 			return err
 		}

@@ -59,15 +59,17 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
-	return serveStore(ctx, e, cfg, logger, store, accounts, time.Now, nil)
+	return serveStore(ctx, e, cfg, logger, store, accounts, time.Now, nil, nil)
 }
 
 // serveStore serves an open store until ctx is done: the web server, and
 // beside it the scheduler that does the approval work falling due and
 // sends the notifications queued. It stops them before returning, so the
 // caller may close the store then. ready, if not nil, is called with the
-// server's URL once it listens, before it says so on standard output.
-func serveStore(ctx context.Context, e env, cfg config.Config, logger *slog.Logger, store *sqlstore.Store, accounts *account.Service, now func() time.Time, ready func(url string) error) error {
+// server's URL once it listens, before it says so on standard output. It
+// serves on ln when given (and closes it), else it listens on cfg.Addr.
+func serveStore(ctx context.Context, e env, cfg config.Config, logger *slog.Logger, store *sqlstore.Store, accounts *account.Service,
+	now func() time.Time, ln net.Listener, ready func(url string) error) error {
 	var fetcher did.Fetcher
 	var statuses verify.StatusFetcher
 	if cfg.AllowOutbound {
@@ -83,9 +85,11 @@ func serveStore(ctx context.Context, e env, cfg config.Config, logger *slog.Logg
 	eng := newEngine(fetcher, statuses)
 	eng.verifier.Limits.MaxInputBytes = int(cfg.MaxUploadBytes)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
 	}
 	sso, err := newSSO(ctx, cfg, listenURL(ln.Addr()), accounts)
 	if err != nil {

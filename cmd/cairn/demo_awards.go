@@ -45,19 +45,17 @@ type demoIssuing struct {
 	IssuerDID string
 }
 
-// settleDemoPort replaces port 0 in the demo's address by a free port
-// picked now: the demo's credentials carry the server's URL (status
-// lists), and they are made before it listens.
-func settleDemoPort(cfg *config.Config) error {
-	if _, port, err := net.SplitHostPort(cfg.Addr); err != nil || port != "0" {
-		return nil
-	}
+// listenDemo listens on the demo's address before the demo is populated,
+// so that its credentials can name the port, and a port in use stops the
+// demo at once; cfg.Addr becomes the address listened on (port 0 is
+// replaced by the port the system picked).
+func listenDemo(cfg *config.Config) (net.Listener, error) {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return nil, fmt.Errorf("listen: %w", err)
 	}
 	cfg.Addr = ln.Addr().String()
-	return ln.Close()
+	return ln, nil
 }
 
 // demoBaseURL is the URL the demo's credentials point to before the
