@@ -102,10 +102,6 @@ func (di DataIntegrity) Sign(doc []byte, signer crypto.Signer, opts SignOptions)
 	if opts.VerificationMethod == "" {
 		return nil, errors.New("sign: no verification method")
 	}
-	members, err := splitObject(doc)
-	if err != nil {
-		return nil, err
-	}
 	parsed, err := decodeJSON(doc)
 	if err != nil {
 		return nil, err
@@ -156,6 +152,13 @@ func (di DataIntegrity) Sign(doc []byte, signer crypto.Signer, opts SignOptions)
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := obj["proof"]; !ok {
+		return appendProof(doc, len(obj), pj)
+	}
+	members, err := splitObject(doc)
+	if err != nil {
+		return nil, err
+	}
 	var proofValue json.RawMessage = pj
 	out := make([]member, 0, len(members)+1)
 	for _, m := range members {
@@ -182,6 +185,58 @@ func (di DataIntegrity) Sign(doc []byte, signer crypto.Signer, opts SignOptions)
 	}
 	out = append(out, member{"proof", proofValue})
 	return joinObject(out), nil
+}
+
+// appendProof is doc, a JSON object of n members none of which is
+// "proof", as compact JSON with the member "proof" added last: the
+// common case of signing, which needs no member-by-member rewrite. A
+// member named twice is refused, as splitObject refuses it (the parsed
+// object, which was signed, holds the last of them).
+func appendProof(doc []byte, n int, proof []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(doc) + len(proof) + len(`,"proof":`))
+	if err := json.Compact(&buf, doc); err != nil {
+		return nil, fmt.Errorf("read credential: %w", err)
+	}
+	b := buf.Bytes()
+	if members := topLevelMembers(b); members != n {
+		return nil, errors.New("read credential: a member is named twice")
+	}
+	b = b[:len(b)-1] // the closing brace
+	if n > 0 {
+		b = append(b, ',')
+	}
+	b = append(b, `"proof":`...)
+	b = append(b, proof...)
+	return append(b, '}'), nil
+}
+
+// topLevelMembers counts the members of the compact JSON object b.
+func topLevelMembers(b []byte) int {
+	depth, members := 0, 0
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == ':' && depth == 1:
+			members++
+		}
+	}
+	return members
 }
 
 // hashData is SHA-256(canonical proof configuration) followed by
