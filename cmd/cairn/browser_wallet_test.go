@@ -203,7 +203,8 @@ func TestBrowserWallet(t *testing.T) {
 		t.Fatalf("after asking for a link: %q", got)
 	}
 	link := d.mailedLink(t, email)
-	learner.open(t, base+link, 200, "wallet")
+	learner.open(t, base+link, 200, "wallet-link")
+	learner.follow(t, "wallet", 200, chromedp.Click(chromedp.CSS("#confirm")))
 	if path := evalJS[string](t, learner, `location.pathname`); path != "/wallet" {
 		t.Fatalf("the sign-in link led to %s, want /wallet", path)
 	}

@@ -268,7 +268,8 @@ func (s *Server) routes() []route {
 
 		{method: "GET", pattern: "/wallet/signin", kind: page, handle: s.walletSignInForm},
 		{method: "POST", pattern: "/wallet/signin", kind: page, handle: s.walletSignIn},
-		{method: "GET", pattern: "/wallet/link/{token}", kind: page, handle: s.walletLink},
+		{method: "GET", pattern: "/wallet/link/{token}", kind: page, handle: s.walletLinkPage},
+		{method: "POST", pattern: "/wallet/link/{token}", kind: page, handle: s.walletLink},
 		{method: "GET", pattern: "/wallet", kind: page, allow: actWallet, handle: s.walletPage},
 		{method: "GET", pattern: "/wallet/awards/{id}", kind: page, allow: actWallet, handle: s.walletAwardPage},
 		{method: "GET", pattern: "/wallet/awards/{id}/{file}", kind: page, allow: actWallet, handle: s.walletDownload},

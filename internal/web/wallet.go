@@ -64,6 +64,9 @@ type walletSignInView struct {
 	Sent      string
 	Error     string
 	Available bool
+	// Confirm is the path of an emailed sign-in link, which a button
+	// posts to: opening the link does not use it up.
+	Confirm string
 }
 
 func (s *Server) walletSignInForm(w http.ResponseWriter, r *http.Request) error {
@@ -135,15 +138,43 @@ func (s *Server) walletSignIn(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// walletLink redeems an emailed sign-in link and starts a session.
+// walletLinkPage is GET /wallet/link/{token}, an emailed sign-in link:
+// a page whose button signs in (walletLink). Opening the link uses
+// nothing up, so a mail scanner that fetches every link in a message
+// leaves it working for the learner.
+func (s *Server) walletLinkPage(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := s.loginLinks(); !ok {
+		return errNothingHere
+	}
+	token, err := linkToken(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, "wallet_signin", "Sign in to your wallet",
+		walletSignInView{Available: true, Confirm: "/wallet/link/" + url.PathEscape(token)})
+	return nil
+}
+
+// linkToken is the token of a sign-in link's path.
+func linkToken(r *http.Request) (string, error) {
+	token := r.PathValue("token")
+	if token == "" || len(token) > maxLinkTokenBytes {
+		return "", apperror.New(apperror.Unauthorized, "this sign-in link is not valid; ask for a new one")
+	}
+	return token, nil
+}
+
+// walletLink is POST /wallet/link/{token}: it redeems an emailed sign-in
+// link and starts a session.
 func (s *Server) walletLink(w http.ResponseWriter, r *http.Request) error {
 	ll, ok := s.loginLinks()
 	if !ok {
 		return errNothingHere
 	}
-	token := r.PathValue("token")
-	if token == "" || len(token) > maxLinkTokenBytes {
-		return apperror.New(apperror.Unauthorized, "this sign-in link is not valid; ask for a new one")
+	token, err := linkToken(r)
+	if err != nil {
+		return err
 	}
 	p, err := ll.RedeemLoginLink(r.Context(), token)
 	if err != nil {
