@@ -77,10 +77,12 @@ func scanShare(r interface{ Scan(...any) error }) (Share, error) {
 
 // ShareAward makes a public link to an award for the person, or returns
 // the one already working: an award has at most one working link per
-// person. created reports whether the link is new.
+// person. created reports whether the link is new; a new link is audited
+// as wallet.shared.
 func (s *Store) ShareAward(ctx context.Context, awardID, personID int64) (sh Share, created bool, err error) {
 	err = s.WithTx(ctx, func(tx *Tx) error {
-		if _, err := tx.award(awardID, true); err != nil {
+		aw, err := tx.award(awardID, true)
+		if err != nil {
 			return err
 		}
 		cur, err := scanShare(tx.sql.QueryRowContext(tx.ctx, `SELECT `+shareCols+` FROM wallet_shares
@@ -98,14 +100,29 @@ func (s *Store) ShareAward(ctx context.Context, awardID, personID int64) (sh Sha
 		}
 		sh = Share{AwardID: awardID, PersonID: personID, PublicID: pid, CreatedAt: tx.now}
 		created = true
-		return tx.get("share", `INSERT INTO wallet_shares (award_id, person_id, public_id, created_at) VALUES ($1, $2, $3, $4)
-			RETURNING id`, []any{awardID, personID, pid, tx.ts(tx.now)}, &sh.ID)
+		if err := tx.get("share", `INSERT INTO wallet_shares (award_id, person_id, public_id, created_at) VALUES ($1, $2, $3, $4)
+			RETURNING id`, []any{awardID, personID, pid, tx.ts(tx.now)}, &sh.ID); err != nil {
+			return err
+		}
+		return tx.auditWallet(aw.InstitutionID, personID, "wallet.shared", awardID)
 	})
 	return sh, created, err
 }
 
+// auditWallet records a learner's action on their award id: who shared
+// or withdrew what, and when, shows in the institution's audit trail
+// (the public link itself, a bearer secret, is not recorded).
+func (tx *Tx) auditWallet(institutionID, personID int64, action string, awardID int64) error {
+	slug, err := tx.institutionSlug(institutionID)
+	if err != nil {
+		return err
+	}
+	return tx.auditAward(slug, personID, action, awardID, map[string]any{})
+}
+
 // WithdrawShare withdraws the person's working links to the award, and
-// reports how many there were; the links then answer as gone.
+// reports how many there were; the links then answer as gone. A
+// withdrawal is audited as wallet.share_withdrawn.
 func (s *Store) WithdrawShare(ctx context.Context, awardID, personID int64) (int64, error) {
 	var n int64
 	err := s.WithTx(ctx, func(tx *Tx) error {
@@ -114,8 +131,14 @@ func (s *Store) WithdrawShare(ctx context.Context, awardID, personID int64) (int
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return tx.s.translate(err)
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return tx.s.translate(err)
+		}
+		aw, err := tx.award(awardID, false)
+		if err != nil {
+			return err
+		}
+		return tx.auditWallet(aw.InstitutionID, personID, "wallet.share_withdrawn", awardID)
 	})
 	return n, err
 }

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,10 @@ func TestWalletShares(t *testing.T) {
 			t.Fatal(err)
 		}
 		a, _, err := s.IssueAward(t.Context(), w.p, AwardRequest{OfferingID: w.offering.ID, Email: ada.Email, Name: "Ada"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, err := s.AuditHead(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,9 +53,32 @@ func TestWalletShares(t *testing.T) {
 		if active, _ := s.ActiveShares(t.Context(), ada.ID); len(active) != 0 {
 			t.Errorf("active shares after withdrawing: %+v", active)
 		}
+		if n, err := s.WithdrawShare(t.Context(), a.ID, ada.ID); err != nil || n != 0 {
+			t.Errorf("withdrawing again: %d %v, want nothing withdrawn", n, err)
+		}
 		fresh, created, err := s.ShareAward(t.Context(), a.ID, ada.ID)
 		if err != nil || !created || fresh.PublicID == sh.PublicID {
 			t.Errorf("sharing after withdrawing: %+v %v %v, want a new link", fresh, created, err)
+		}
+		// The audit trail has each new link and each withdrawal, by the
+		// learner, and never the link itself; sharing again the link
+		// that works and withdrawing none record nothing.
+		events, err := s.AuditLog(t.Context(), head.Seq, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, ev := range events {
+			if strings.HasPrefix(ev.Action, "wallet.") {
+				actions = append(actions, ev.Action)
+				if ev.Subject != "award/"+strconv.FormatInt(a.ID, 10) || ev.Institution != "kpu" || ev.Actor == "" ||
+					strings.Contains(string(ev.Data), sh.PublicID) || strings.Contains(string(ev.Data), fresh.PublicID) {
+					t.Errorf("audit event %+v: want the award, its institution and the learner, without the link", ev)
+				}
+			}
+		}
+		if want := []string{"wallet.shared", "wallet.share_withdrawn", "wallet.shared"}; !slices.Equal(actions, want) {
+			t.Errorf("audited %v, want %v", actions, want)
 		}
 		for _, bad := range []string{"", "short", strings.Repeat("A", 32), strings.Repeat("*", 32)} {
 			if _, _, err := s.ShareByPublicID(t.Context(), bad); apperror.CodeOf(err) != apperror.NotFound {
