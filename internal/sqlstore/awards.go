@@ -829,7 +829,8 @@ func (tx *Tx) statusList(id int64, lock bool) (StatusList, error) {
 	return l, tx.s.translate(err)
 }
 
-// publishList signs list id afresh, from the statuses of its awards, and
+// publishList signs list id afresh, from the statuses of its awards (and,
+// for a revocation list, its withdrawn endorsements), and
 // stores the signed credential unless the list changed meanwhile.
 func (tx *Tx) publishList(ls ListSigner, id int64) ([]byte, error) {
 	l, err := tx.statusList(id, true)
@@ -849,29 +850,17 @@ func (tx *Tx) publishList(ls ListSigner, id int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT revocation_index FROM awards WHERE revocation_list = $1 AND status = 'revoked'`
+	// A revocation list also holds the entries of endorsement credentials
+	// (WithdrawEndorsement): a withdrawn endorsement's bit is set.
+	queries := []string{`SELECT revocation_index FROM awards WHERE revocation_list = $1 AND status = 'revoked'`,
+		`SELECT revocation_index FROM endorsements WHERE revocation_list = $1 AND withdrawn_at IS NOT NULL`}
 	if l.Purpose == status.PurposeSuspension {
-		q = `SELECT suspension_index FROM awards WHERE suspension_list = $1 AND status = 'suspended'`
+		queries = []string{`SELECT suspension_index FROM awards WHERE suspension_list = $1 AND status = 'suspended'`}
 	}
-	rows, err := tx.query(q, id)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var i int
-		if err := rows.Scan(&i); err != nil {
-			rows.Close()
-			return nil, tx.s.translate(err)
+	for _, q := range queries {
+		if err := tx.setBits(bits, q, id); err != nil {
+			return nil, err
 		}
-		if err := bits.Set(i); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("status list %d: %w", id, err)
-		}
-	}
-	err = rows.Err()
-	rows.Close()
-	if err != nil {
-		return nil, tx.s.translate(err)
 	}
 	vc, err := status.ListCredential(ls.StatusListURL(id), l.Issuer, l.Purpose, bits, tx.now, time.Time{})
 	if err != nil {
@@ -886,6 +875,25 @@ func (tx *Tx) publishList(ls ListSigner, id int64) ([]byte, error) {
 		return nil, err
 	}
 	return signed, nil
+}
+
+// setBits sets in bits the index each row of query q (of list id) gives.
+func (tx *Tx) setBits(bits *status.List, q string, id int64) error {
+	rows, err := tx.query(q, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return tx.s.translate(err)
+		}
+		if err := bits.Set(i); err != nil {
+			return fmt.Errorf("status list %d: %w", id, err)
+		}
+	}
+	return tx.s.translate(rows.Err())
 }
 
 // listRange is a run of allocations reserved from one status list.

@@ -15,6 +15,7 @@ import (
 
 	"cairn/internal/apperror"
 	"cairn/internal/award"
+	"cairn/internal/status"
 )
 
 // Endorsements (issue 5 item 6): staff invite a partner to endorse an
@@ -52,7 +53,12 @@ type Endorsement struct {
 	Email        string // optional; never shown publicly
 	Comment      string
 	// Credential is the signed EndorsementCredential, JSON.
-	Credential  []byte
+	Credential []byte
+	// Revocation is the credential's entry in the institution's
+	// revocation status list, the list awards use; its bit is set when the
+	// endorsement is withdrawn. It is zero for endorsements made before
+	// endorsement credentials carried a credentialStatus.
+	Revocation  StatusSlot
 	CreatedAt   time.Time
 	WithdrawnAt time.Time // zero while shown
 }
@@ -187,7 +193,9 @@ func (e *Endorsement) validate() error {
 // Endorse uses up the invitation with the token and records e for its
 // offering (e.OfferingID, e.InvitationID and e.PartnerID are filled in).
 // A used or expired invitation is a Conflict, an unknown one NotFound; of
-// two concurrent uses one wins.
+// two concurrent uses one wins. e.Revocation, when set, is the entry the
+// credential names (from AllocateStatusEntry): it must be in a revocation
+// list of the offering's institution.
 func (s *Store) Endorse(ctx context.Context, token string, e *Endorsement) error {
 	inv, err := s.EndorsementInvitationByToken(ctx, token)
 	if err != nil {
@@ -210,24 +218,77 @@ func (s *Store) Endorse(ctx context.Context, token string, e *Endorsement) error
 		} else if n != 1 {
 			return apperror.New(apperror.Conflict, "this endorsement invitation has already been used")
 		}
+		var index any
+		if e.Revocation.ListID != 0 {
+			if err := tx.checkEndorsementSlot(e.OfferingID, e.Revocation); err != nil {
+				return err
+			}
+			index = e.Revocation.Index
+		}
 		e.CreatedAt = tx.now
 		return tx.get("endorsement", `INSERT INTO endorsements (offering_id, version, invitation_id, partner_id, endorser_name,
-			organisation, url, email, comment, credential, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			organisation, url, email, comment, credential, revocation_list, revocation_index, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			[]any{e.OfferingID, e.Version, e.InvitationID, nullID(e.PartnerID), e.EndorserName, e.Organisation, e.URL, e.Email,
-				e.Comment, string(e.Credential), tx.ts(e.CreatedAt)}, &e.ID)
+				e.Comment, string(e.Credential), nullID(e.Revocation.ListID), index, tx.ts(e.CreatedAt)}, &e.ID)
 	})
 }
 
+// checkEndorsementSlot checks that slot is an entry of a revocation list
+// of the offering's institution.
+func (tx *Tx) checkEndorsementSlot(offeringID int64, slot StatusSlot) error {
+	o, err := tx.offering(offeringID, false)
+	if err != nil {
+		return err
+	}
+	l, err := tx.statusList(slot.ListID, false)
+	if is(err, apperror.NotFound) {
+		return apperror.Field("revocation", "status list %d does not exist", slot.ListID)
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case l.InstitutionID != o.InstitutionID || l.Purpose != status.PurposeRevocation:
+		return apperror.Field("revocation", "status list %d is not a revocation list of the offering's institution", l.ID)
+	case slot.Index < 0 || slot.Index >= l.Length:
+		return apperror.Field("revocation", "index %d is outside status list %d", slot.Index, l.ID)
+	}
+	return nil
+}
+
 const endorsementCols = `id, offering_id, version, invitation_id, partner_id, endorser_name, organisation, url, email, comment,
-	credential, created_at, withdrawn_at`
+	credential, revocation_list, revocation_index, created_at, withdrawn_at`
 
 func scanEndorsement(r interface{ Scan(...any) error }) (Endorsement, error) {
 	var e Endorsement
 	var cred string
+	var index sql.NullInt64
 	err := r.Scan(&e.ID, &e.OfferingID, &e.Version, &e.InvitationID, ref(&e.PartnerID), &e.EndorserName, &e.Organisation,
-		&e.URL, &e.Email, &e.Comment, &cred, at(&e.CreatedAt), at(&e.WithdrawnAt))
+		&e.URL, &e.Email, &e.Comment, &cred, ref(&e.Revocation.ListID), &index, at(&e.CreatedAt), at(&e.WithdrawnAt))
 	e.Credential = []byte(cred)
+	e.Revocation.Index = int(index.Int64)
 	return e, err
+}
+
+// Endorsement returns an endorsement of the offering still shown;
+// NotFound when it has none such.
+func (s *Store) Endorsement(ctx context.Context, offeringID, id int64) (Endorsement, error) {
+	var e Endorsement
+	err := s.ReadTx(ctx, func(tx *Tx) (err error) {
+		e, err = tx.shownEndorsement(offeringID, id)
+		return err
+	})
+	return e, err
+}
+
+func (tx *Tx) shownEndorsement(offeringID, id int64) (Endorsement, error) {
+	e, err := scanEndorsement(tx.sql.QueryRowContext(tx.ctx, `SELECT `+endorsementCols+` FROM endorsements
+		WHERE id = $1 AND offering_id = $2 AND withdrawn_at IS NULL`, id, offeringID))
+	if isNoRows(err) {
+		return e, notFound("endorsement")
+	}
+	return e, tx.s.translate(err)
 }
 
 // Endorsements returns the offering's endorsements not withdrawn, oldest
@@ -249,24 +310,31 @@ func (s *Store) Endorsements(ctx context.Context, offeringID int64) ([]Endorseme
 // or in the Achievement of later awards (the offering's registry entry is
 // queued again). The withdrawal, with its reason, is in the audit trail.
 // It is NotFound when the offering has no such endorsement shown.
-// EndorsementCredentials carry no status list entry, so there is none to
-// revoke: one already copied into an award stays valid there.
-func (s *Store) WithdrawEndorsement(ctx context.Context, offeringID, id, by int64, reason string) error {
+//
+// When the endorsement's credential has a revocation entry, its bit is set
+// and the list signed again with ls and published in the same transaction,
+// as Revoke does for an award, so that copies of the credential (in
+// awards issued before, or downloaded) no longer verify. ls must sign the
+// list the entry is in (its issuer); with a nil ls, as when that issuing
+// key was destroyed, the list is only marked stale. Endorsements made
+// before endorsement credentials carried a credentialStatus have no entry:
+// they are withdrawn as before, with nothing to revoke, and a copy of
+// their credential stays valid.
+func (s *Store) WithdrawEndorsement(ctx context.Context, ls ListSigner, offeringID, id, by int64, reason string) error {
 	if err := award.CheckReason(reason); err != nil {
 		return err
 	}
 	reason = strings.TrimSpace(reason)
 	return s.WithTx(ctx, func(tx *Tx) error {
-		e, err := scanEndorsement(tx.sql.QueryRowContext(tx.ctx, `SELECT `+endorsementCols+` FROM endorsements
-			WHERE id = $1 AND offering_id = $2 AND withdrawn_at IS NULL`, id, offeringID))
-		if isNoRows(err) {
-			return notFound("endorsement")
-		}
+		e, err := tx.shownEndorsement(offeringID, id)
 		if err != nil {
-			return tx.s.translate(err)
+			return err
 		}
 		if err := tx.execOne("endorsement", `UPDATE endorsements SET withdrawn_at = $1 WHERE id = $2 AND withdrawn_at IS NULL`,
 			tx.ts(tx.now), e.ID); err != nil {
+			return err
+		}
+		if err := tx.revokeEndorsement(ls, e); err != nil {
 			return err
 		}
 		if _, err := tx.exec(`INSERT INTO registry_queue (offering_id) VALUES ($1) ON CONFLICT DO NOTHING`, offeringID); err != nil {
@@ -283,6 +351,24 @@ func (s *Store) WithdrawEndorsement(ctx context.Context, offeringID, id, by int6
 		return tx.auditAwardSubject(slug, by, "endorsement.withdrawn", "endorsement/"+strconv.FormatInt(e.ID, 10), map[string]any{
 			"offering": offeringID, "version": e.Version, "organisation": e.Organisation, "endorser": e.EndorserName, "reason": reason})
 	})
+}
+
+// revokeEndorsement publishes the revocation list of a withdrawn
+// endorsement's entry with its bit set (publishList sets the bits of
+// withdrawn endorsements). An endorsement without an entry has nothing to
+// revoke.
+func (tx *Tx) revokeEndorsement(ls ListSigner, e Endorsement) error {
+	if e.Revocation.ListID == 0 {
+		return nil
+	}
+	if _, err := tx.exec(`UPDATE status_lists SET stale = $1, updated_at = $2 WHERE id = $3`, true, tx.ts(tx.now), e.Revocation.ListID); err != nil {
+		return err
+	}
+	if ls == nil {
+		return nil
+	}
+	_, err := tx.publishList(ls, e.Revocation.ListID)
+	return err
 }
 
 // versionEndorsements returns the signed credentials of the endorsements

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 
 	"cairn/internal/apperror"
 	"cairn/internal/org"
+	"cairn/internal/proof"
+	"cairn/internal/status"
 )
 
 func TestEndorsements(t *testing.T) {
@@ -89,9 +92,14 @@ func TestEndorsements(t *testing.T) {
 			t.Errorf("draft offering: %v, want Conflict", err)
 		}
 
-		// Withdrawing needs a reason, and loses nothing without one.
+		// Withdrawing needs a reason, and loses nothing without one. This
+		// endorsement has no status entry, as those made before
+		// endorsement credentials carried one: it withdraws all the same.
+		if e.Revocation != (StatusSlot{}) {
+			t.Fatalf("an endorsement recorded without an entry has %+v", e.Revocation)
+		}
 		for _, reason := range []string{"", "   "} {
-			if err := s.WithdrawEndorsement(ctx, w.offering.ID, e.ID, staff.ID, reason); apperror.CodeOf(err) != apperror.Invalid ||
+			if err := s.WithdrawEndorsement(ctx, w.p, w.offering.ID, e.ID, staff.ID, reason); apperror.CodeOf(err) != apperror.Invalid ||
 				!strings.Contains(apperror.MessageOf(err), "reason") {
 				t.Errorf("withdrawing for %q: %v, want Invalid naming the reason", reason, err)
 			}
@@ -99,7 +107,7 @@ func TestEndorsements(t *testing.T) {
 		if list, _ := s.Endorsements(ctx, w.offering.ID); len(list) != 1 {
 			t.Fatalf("after a refused withdrawal: %d endorsements, want 1", len(list))
 		}
-		if err := s.WithdrawEndorsement(ctx, w.offering.ID+1000, e.ID, staff.ID, "wrong offering"); apperror.CodeOf(err) != apperror.NotFound {
+		if err := s.WithdrawEndorsement(ctx, w.p, w.offering.ID+1000, e.ID, staff.ID, "wrong offering"); apperror.CodeOf(err) != apperror.NotFound {
 			t.Errorf("withdrawing through another offering: %v, want NotFound", err)
 		}
 		if _, err := s.RefreshRegistry(ctx); err != nil {
@@ -109,7 +117,7 @@ func TestEndorsements(t *testing.T) {
 		if err != nil && apperror.CodeOf(err) != apperror.NotFound {
 			t.Fatal(err)
 		}
-		if err := s.WithdrawEndorsement(ctx, w.offering.ID, e.ID, staff.ID, " Fraser Health asked us to. "); err != nil {
+		if err := s.WithdrawEndorsement(ctx, w.p, w.offering.ID, e.ID, staff.ID, " Fraser Health asked us to. "); err != nil {
 			t.Fatal(err)
 		}
 		if list, _ := s.Endorsements(ctx, w.offering.ID); len(list) != 0 {
@@ -142,8 +150,111 @@ func TestEndorsements(t *testing.T) {
 		if !found {
 			t.Errorf("the audit trail lacks the withdrawal with its reason and actor: %+v", events)
 		}
-		if err := s.WithdrawEndorsement(ctx, w.offering.ID, e.ID, staff.ID, "again"); apperror.CodeOf(err) != apperror.NotFound {
+		if err := s.WithdrawEndorsement(ctx, w.p, w.offering.ID, e.ID, staff.ID, "again"); apperror.CodeOf(err) != apperror.NotFound {
 			t.Errorf("withdrawing twice: %v, want NotFound", err)
 		}
 	})
+}
+
+// TestEndorsementRevocation: an endorsement credential with an entry in the
+// institution's revocation list, the one its awards use, verifies until the
+// endorsement is withdrawn; the withdrawal publishes the list with the bit
+// set at once, and leaves the awards' bits of the same list alone.
+func TestEndorsementRevocation(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := t.Context()
+		w := newAwardWorld(t, s)
+		staff := org.Person{Name: "Reg", Email: "reg@example.edu"}
+		if err := s.CreatePerson(ctx, &staff); err != nil {
+			t.Fatal(err)
+		}
+		a := w.issue("ada@example.edu")
+		slot, err := s.AllocateStatusEntry(ctx, w.inst.ID, w.p.IssuerID(), status.PurposeRevocation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slot.ListID != a.Revocation.ListID || slot.Index == a.Revocation.Index {
+			t.Fatalf("endorsement entry %+v, want another index of the awards' revocation list %+v", slot, a.Revocation)
+		}
+
+		// A slot that is not in a revocation list of the institution is
+		// refused, and the link stays usable.
+		token, _, err := s.InviteEndorsement(ctx, w.offering.ID, 0, staff.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := Endorsement{Version: w.offering.ApprovedVersion, EndorserName: "Dana", Organisation: "Fraser Health",
+			Comment: "Graduates are ready.", Credential: w.endorsementCredential(slot)}
+		for _, bad := range []StatusSlot{a.Suspension, {ListID: slot.ListID, Index: 1 << 30}, {ListID: 99999, Index: 1}} {
+			try := e
+			try.Revocation = bad
+			if err := s.Endorse(ctx, token, &try); apperror.CodeOf(err) != apperror.Invalid {
+				t.Errorf("endorse with slot %+v: %v, want Invalid", bad, err)
+			}
+		}
+		e.Revocation = slot
+		if err := s.Endorse(ctx, token, &e); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Endorsement(ctx, w.offering.ID, e.ID)
+		if err != nil || got.Revocation != slot {
+			t.Fatalf("endorsement read back: %+v %v, want entry %+v", got.Revocation, err, slot)
+		}
+		rep := w.v.Verify(ctx, got.Credential)
+		if !rep.Verified || reportedStatus(rep, status.PurposeRevocation) != "active" {
+			t.Fatalf("before withdrawal: verified %v, revocation %q, errors %v", rep.Verified,
+				reportedStatus(rep, status.PurposeRevocation), rep.Errors)
+		}
+
+		w.clock.Advance(time.Hour)
+		if err := s.WithdrawEndorsement(ctx, w.p, w.offering.ID, e.ID, staff.ID, "asked to"); err != nil {
+			t.Fatal(err)
+		}
+		l, err := s.StatusList(ctx, slot.ListID)
+		if err != nil || l.Stale || !l.SignedAt.Equal(w.clock.Now()) {
+			t.Fatalf("the list after the withdrawal: stale %v signed %v (%v), want published at once", l.Stale, l.SignedAt, err)
+		}
+		rep = w.v.Verify(ctx, got.Credential)
+		if rep.Verified || reportedStatus(rep, status.PurposeRevocation) != "revoked" {
+			t.Errorf("after withdrawal: verified %v, revocation %q; want revoked", rep.Verified, reportedStatus(rep, status.PurposeRevocation))
+		}
+		if rep := w.verifyAward(a); !rep.Verified {
+			t.Errorf("the award sharing the list no longer verifies: %v", rep.Errors)
+		}
+
+		// Revoking the award publishes the list again: both bits set.
+		if _, err := s.Revoke(ctx, w.p, a.ID, staff.ID, "issued in error"); err != nil {
+			t.Fatal(err)
+		}
+		if rep := w.verifyAward(a); rep.Verified {
+			t.Error("the revoked award still verifies")
+		}
+		if rep := w.v.Verify(ctx, got.Credential); reportedStatus(rep, status.PurposeRevocation) != "revoked" {
+			t.Errorf("after the award's revocation the endorsement is %q, want still revoked", reportedStatus(rep, status.PurposeRevocation))
+		}
+	})
+}
+
+// endorsementCredential signs, as the world's issuer, an
+// EndorsementCredential of its offering with slot as revocation entry.
+func (w *awardWorld) endorsementCredential(slot StatusSlot) []byte {
+	w.t.Helper()
+	doc, err := json.Marshal(map[string]any{
+		"@context":          []string{"https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"},
+		"id":                "urn:uuid:6b3e8b9c-1f0e-4d7a-9a43-2d3f1c0b7e11",
+		"type":              []string{"VerifiableCredential", "EndorsementCredential"},
+		"name":              "Endorsement by Fraser Health",
+		"issuer":            map[string]any{"id": w.p.IssuerID(), "type": []string{"Profile"}, "name": "KPU"},
+		"validFrom":         t0.UTC().Format(time.RFC3339),
+		"credentialSubject": map[string]any{"id": w.p.AchievementURL(w.offering.ID, 1), "type": []string{"EndorsementSubject"}, "endorsementComment": "Graduates are ready."},
+		"credentialStatus":  status.Entry(w.p.StatusListURL(slot.ListID), status.PurposeRevocation, slot.Index),
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	signed, err := awardDI.Sign(doc, w.p.Signer, proof.SignOptions{VerificationMethod: w.p.VerificationMethod, Created: t0})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return signed
 }

@@ -379,7 +379,8 @@ func (s *Store) StatusList(ctx context.Context, id int64) (StatusList, error) {
 // AllocateStatusEntry hands out one index of the institution's status
 // list of purpose (revocation or suspension) kept under the issuer DID,
 // starting a new list when the open one is full, for a credential issued
-// outside an award (the VC API). The index is never handed out again.
+// outside an award (the VC API, endorsement credentials). The index is
+// never handed out again, even when the credential is never issued.
 func (s *Store) AllocateStatusEntry(ctx context.Context, institutionID int64, issuer, purpose string) (StatusSlot, error) {
 	if purpose != status.PurposeRevocation && purpose != status.PurposeSuspension {
 		return StatusSlot{}, apperror.Field("purpose", "must be %s or %s, not %q", status.PurposeRevocation, status.PurposeSuspension, purpose)

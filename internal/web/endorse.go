@@ -14,6 +14,7 @@ import (
 	"cairn/internal/org"
 	"cairn/internal/registry"
 	"cairn/internal/sqlstore"
+	"cairn/internal/status"
 )
 
 // Endorsements (issue 5 item 6). Staff who may award an offering invite a
@@ -25,7 +26,10 @@ import (
 // made this statement about the achievement. The endorser is named in the
 // credential's name and in an evidence entry carrying the statement, never
 // as the issuer, which would misstate who signed. The endorser's email is
-// kept for the institution only.
+// kept for the institution only. The credential carries an entry in the
+// institution's revocation status list (the one its awards use), whose
+// bit is set when staff withdraw the endorsement, so that every copy of
+// it then fails verification.
 
 // endorsementsView is the staff page of an offering's endorsements.
 type endorsementsView struct {
@@ -100,7 +104,11 @@ func (s *Server) withdrawEndorsementPage(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	reason := r.PostForm.Get("reason")
-	err = s.store.WithdrawEndorsement(r.Context(), o.ID, eid, a.person.ID, reason)
+	ls, err := s.endorsementListSigner(r, o.ID, eid)
+	if err != nil {
+		return err
+	}
+	err = s.store.WithdrawEndorsement(r.Context(), ls, o.ID, eid, a.person.ID, reason)
 	if apperror.CodeOf(err) == apperror.Invalid {
 		v, verr := s.endorsementsView(r, o)
 		if verr != nil {
@@ -116,6 +124,30 @@ func (s *Server) withdrawEndorsementPage(w http.ResponseWriter, r *http.Request)
 	s.log.InfoContext(r.Context(), "endorsement withdrawn", "offering", o.ID, "endorsement", eid, "by", a.person.ID)
 	http.Redirect(w, r, "/offerings/"+strconv.FormatInt(o.ID, 10)+"/endorsements?done=withdrawn", http.StatusSeeOther)
 	return nil
+}
+
+// endorsementListSigner returns what signs the revocation list of the
+// endorsement's credential: nil when it has no entry (endorsements made
+// before their credentials carried one) or when the list's issuing key was
+// destroyed, so that the list is no longer published.
+func (s *Server) endorsementListSigner(r *http.Request, offeringID, id int64) (sqlstore.ListSigner, error) {
+	e, err := s.store.Endorsement(r.Context(), offeringID, id)
+	if err != nil || e.Revocation.ListID == 0 {
+		return nil, err
+	}
+	dir, ok := s.directory()
+	if !ok {
+		return nil, statusError{http.StatusServiceUnavailable, "The endorsement cannot be withdrawn: this server has no issuing service to publish its revocation."}
+	}
+	l, err := s.store.StatusList(r.Context(), e.Revocation.ListID)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := dir.ListSigner(r.Context(), l.InstitutionID, l.Issuer)
+	if apperror.CodeOf(err) == apperror.NotFound {
+		return nil, nil
+	}
+	return ls, err
 }
 
 // inviteEndorsementPage is POST /offerings/{id}/endorsements: a new
@@ -253,7 +285,14 @@ func (s *Server) endorsePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	doc, err := s.endorsementCredential(iss.IssuerID(), v.Label, s.publicBase(r), f)
+	// An index that the endorsement below fails to record (a link used
+	// twice at once) is simply never used again.
+	slot, err := s.store.AllocateStatusEntry(r.Context(), v.institution, iss.IssuerID(), status.PurposeRevocation)
+	if err != nil {
+		return err
+	}
+	entry := status.Entry(iss.StatusListURL(slot.ListID), status.PurposeRevocation, slot.Index)
+	doc, err := s.endorsementCredential(iss.IssuerID(), v.Label, s.publicBase(r), f, entry)
 	if err != nil {
 		return err
 	}
@@ -262,7 +301,7 @@ func (s *Server) endorsePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	e := sqlstore.Endorsement{Version: v.Label.Version, EndorserName: f.Name, Organisation: f.Organisation, URL: f.URL,
-		Email: f.Email, Comment: f.Comment, Credential: signed}
+		Email: f.Email, Comment: f.Comment, Credential: signed, Revocation: slot}
 	if err := s.store.Endorse(r.Context(), r.PathValue("token"), &e); err != nil {
 		return err
 	}
@@ -304,9 +343,10 @@ func checkEndorseForm(f endorseForm, affirmed bool) error {
 // endorsementCredential is the unsigned EndorsementCredential: issued by
 // the institution (issuerDID), about the offering's public Achievement,
 // naming the endorser in its name and in the evidence that carries their
-// statement. It uses only terms of the VC 2.0 and OB 3.0 contexts, as Data
-// Integrity requires.
-func (s *Server) endorsementCredential(issuerDID string, l registry.Label, base string, f endorseForm) ([]byte, error) {
+// statement, with credentialStatus as its status entry (the VC 2.0
+// context defines BitstringStatusListEntry). It uses only terms of the VC
+// 2.0 and OB 3.0 contexts, as Data Integrity requires.
+func (s *Server) endorsementCredential(issuerDID string, l registry.Label, base string, f endorseForm, credentialStatus map[string]any) ([]byte, error) {
 	id, err := newURNUUID()
 	if err != nil {
 		return nil, err
@@ -333,6 +373,7 @@ func (s *Server) endorsementCredential(issuerDID string, l registry.Label, base 
 		"evidence": []any{map[string]any{
 			"type": []string{"Evidence"}, "name": "Statement of " + endorser, "narrative": narrative, "genre": "Endorsement statement",
 		}},
+		"credentialStatus": credentialStatus,
 	}
 	return json.Marshal(cred)
 }

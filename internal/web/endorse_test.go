@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"cairn/internal/org"
+	"cairn/internal/sqlstore"
 )
 
 var endorseLink = regexp.MustCompile(`value="https?://[^/"]+(/endorse/[A-Za-z0-9_-]{43})"`)
@@ -166,7 +168,10 @@ func wantLabelled(t *testing.T, body string) {
 // one, for a reason that is required (without it the page says so, keeps
 // the endorsement and loses nothing typed); others are refused. A
 // withdrawn endorsement leaves the registry page, achievement.json and
-// later awards, and the withdrawal is in the audit trail.
+// later awards, and the withdrawal is in the audit trail. Its credential
+// carries a revocation entry, and verifies until the withdrawal, after
+// which the status list the server publishes has its bit set and the same
+// credential fails verification as revoked.
 func TestEndorsementWithdrawal(t *testing.T) {
 	w := newIssuingWorld(t)
 	oid := strconv.FormatInt(w.offering, 10)
@@ -181,6 +186,38 @@ func TestEndorsementWithdrawal(t *testing.T) {
 		t.Fatalf("endorsements: %d, %v", len(es), err)
 	}
 	withdraw := page + "/" + strconv.FormatInt(es[0].ID, 10) + "/withdraw"
+	cred := es[0].Credential
+	var entry struct {
+		CredentialStatus struct {
+			Type, StatusPurpose, StatusListIndex, StatusListCredential string
+		} `json:"credentialStatus"`
+	}
+	if err := json.Unmarshal(cred, &entry); err != nil {
+		t.Fatal(err)
+	}
+	slot := es[0].Revocation
+	listURL := issuingBase + "/status/" + strconv.FormatInt(slot.ListID, 10)
+	if cs := entry.CredentialStatus; slot.ListID == 0 || cs.Type != "BitstringStatusListEntry" || cs.StatusPurpose != "revocation" ||
+		cs.StatusListCredential != listURL || cs.StatusListIndex != strconv.Itoa(slot.Index) {
+		t.Fatalf("credentialStatus %+v, entry %+v: want the revocation entry recorded, in %s", cs, slot, listURL)
+	}
+	// The verify endpoint answers 200 for a credential it verifies, 422
+	// for one it refuses.
+	verified := func() vcResult {
+		t.Helper()
+		v := w.postJSON(t, "/credentials/verify", map[string]any{"verifiableCredential": json.RawMessage(cred)})
+		res := decode[vcResult](t, v)
+		if want := map[bool]int{true: 200, false: 422}[res.Verified]; v.Code != want {
+			t.Errorf("verify: got %d for verified %v, want %d", v.Code, res.Verified, want)
+		}
+		return res
+	}
+	if res := verified(); !res.Verified || !slices.Contains(res.Checks, "status-revocation") {
+		t.Fatalf("before withdrawal: got %+v, want verified with its revocation status checked", res)
+	}
+	if set, rec := statusBit(t, w, slot.ListID, slot.Index, nil); rec.Code != 200 || set {
+		t.Fatalf("before withdrawal: /status/%d answers %d, bit %v", slot.ListID, rec.Code, set)
+	}
 	staff := w.as(t, "registrar", "GET", page, nil, nil)
 	wantBody(t, staff, 200, `action="`+withdraw+`"`, "Reason for withdrawing")
 	wantLabelled(t, staff.Body.String())
@@ -233,6 +270,12 @@ func TestEndorsementWithdrawal(t *testing.T) {
 		t.Errorf("after withdrawal: on the registry page %v, in achievement.json %v; want neither", onPage, inJSON)
 	}
 	wantBody(t, w.post(t, "registrar", withdraw, reason), 404)
+	if set, rec := statusBit(t, w, slot.ListID, slot.Index, nil); rec.Code != 200 || !set {
+		t.Errorf("after withdrawal: /status/%d answers %d, bit %v; want the bit set", slot.ListID, rec.Code, set)
+	}
+	if res := verified(); res.Verified || !strings.Contains(strings.Join(res.Errors, " "), "revoked") {
+		t.Errorf("after withdrawal: got %+v, want the credential refused as revoked", res)
+	}
 
 	awardID := locationID(t, w.post(t, "registrar", "/offerings/"+oid+"/awards",
 		url.Values{"email": {"ada@example.edu"}, "name": {"Ada Lovelace"}}), "/awards/")
@@ -254,5 +297,29 @@ func TestEndorsementWithdrawal(t *testing.T) {
 	}
 	if !logged {
 		t.Error("the audit trail lacks the withdrawal and its reason")
+	}
+}
+
+// TestEndorsementWithdrawalWithoutStatus: an endorsement made before
+// endorsement credentials carried a status entry is withdrawn as before,
+// with no status list to publish.
+func TestEndorsementWithdrawalWithoutStatus(t *testing.T) {
+	w := newIssuingWorld(t)
+	token, _, err := w.store.InviteEndorsement(t.Context(), w.offering, 0, w.who["registrar"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := sqlstore.Endorsement{Version: 1, EndorserName: "Dana Okafor", Organisation: "Fraser Health",
+		Comment: "Graduates of this course are ready for our wards.", Credential: []byte(`{"type":["VerifiableCredential","EndorsementCredential"]}`)}
+	if err := w.store.Endorse(t.Context(), token, &e); err != nil {
+		t.Fatal(err)
+	}
+	page := "/offerings/" + strconv.FormatInt(w.offering, 10) + "/endorsements"
+	rec := w.post(t, "registrar", page+"/"+strconv.FormatInt(e.ID, 10)+"/withdraw", url.Values{"reason": {"Asked to."}})
+	if rec.Code != 303 || rec.Header().Get("Location") != page+"?done=withdrawn" {
+		t.Fatalf("withdraw: got %d to %q, want a redirect to the endorsements page", rec.Code, rec.Header().Get("Location"))
+	}
+	if es, err := w.store.Endorsements(t.Context(), w.offering); err != nil || len(es) != 0 {
+		t.Errorf("after withdrawal: %d endorsements shown (%v), want none", len(es), err)
 	}
 }
