@@ -3,8 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -31,12 +29,9 @@ func cmdAudit(ctx context.Context, e env, args []string) error {
 func auditVerify(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "audit verify")
 	anchorText := fs.String("anchor", "", "also check the log against an anchor written down earlier (`SEQ:HASH`, as printed by a clean run)")
-	cfg, err := config.Load(fs, args, e.getenv)
+	cfg, err := loadConfig(e, fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2, err: err}
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("usage: cairn audit verify [--anchor SEQ:HASH] [--config FILE] [--data DIR] [--dsn DSN]; unexpected %q", fs.Arg(0))

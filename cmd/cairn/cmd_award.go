@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -66,12 +65,9 @@ func cmdAward(ctx context.Context, e env, args []string) error {
 		io.WriteString(e.stderr, awardUsage)
 		fs.PrintDefaults()
 	}
-	cfg, err := config.Load(fs, args, e.getenv)
+	cfg, err := loadConfig(e, fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2, err: err}
+		return err
 	}
 	switch {
 	case fs.NArg() > 0:

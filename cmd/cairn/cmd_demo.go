@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"cairn/internal/account"
-	"cairn/internal/config"
 	"cairn/internal/demo"
 	"cairn/internal/sqlstore"
 )
@@ -27,12 +25,9 @@ var demoPasswordParams = account.PasswordParams{Time: 1, MemoryKiB: 19 << 10, Th
 // the sign-ins, and writes them to DATA/demo.json as well.
 func cmdDemo(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "demo")
-	cfg, err := config.Load(fs, args, e.getenv)
+	cfg, err := loadConfig(e, fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2, err: err}
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("usage: cairn demo [--addr HOST:PORT] [--data DIR]; unexpected %q", fs.Arg(0))

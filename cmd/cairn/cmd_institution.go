@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -61,12 +60,9 @@ func institutionAdd(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&adminName, "admin-name", "", "the first administrator's `name`")
 	passwordStdin := fs.Bool("password-stdin", false, "read the administrator's password from the first line of standard input")
 	operator := fs.Bool("operator", false, "make the administrator an installation operator as well, who sets up further institutions on the web")
-	cfg, err := config.Load(fs, args, e.getenv)
+	cfg, err := loadConfig(e, fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2, err: err}
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("%s\nunexpected %q", institutionUsage, fs.Arg(0))
@@ -142,12 +138,9 @@ func institutionAdd(ctx context.Context, e env, args []string) error {
 
 func institutionList(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "institution list")
-	cfg, err := config.Load(fs, args, e.getenv)
+	cfg, err := loadConfig(e, fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2, err: err}
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("%s\nunexpected %q", institutionUsage, fs.Arg(0))

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -39,12 +37,9 @@ func cmdOperator(ctx context.Context, e env, args []string) error {
 // loadOperatorConfig reads the settings that find the database.
 func loadOperatorConfig(e env, name string, args []string) (config.Config, error) {
 	fs := newFlagSet(e, "operator "+name)
-	cfg, err := config.Load(fs, args, e.getenv)
+	cfg, err := loadConfig(e, fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, err
-		}
-		return cfg, exitError{code: 2, err: err}
+		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, usageError("%s\nunexpected %q", operatorUsage, fs.Arg(0))

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
 	"cairn/internal/apperror"
-	"cairn/internal/config"
 	"cairn/internal/report"
 	"cairn/internal/sqlstore"
 )
@@ -47,12 +44,9 @@ func cmdReport(ctx context.Context, e env, args []string) error {
 		io.WriteString(e.stderr, reportUsage)
 		fs.PrintDefaults()
 	}
-	cfg, err := config.Load(fs, args[1:], e.getenv)
+	cfg, err := loadConfig(e, fs, args[1:])
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2, err: err}
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("cairn report: unexpected argument %q", fs.Arg(0))

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,12 +30,9 @@ const maxFetchBytes = 1 << 20
 
 func cmdServe(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "serve")
-	cfg, err := config.Load(fs, args, e.getenv)
+	cfg, err := loadConfig(e, fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return exitError{code: 2, err: err}
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError("usage: cairn serve [--config FILE] [--addr HOST:PORT] [flags]; unexpected %q", fs.Arg(0))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cairn/internal/config"
 	"context"
 	"errors"
 	"flag"
@@ -114,6 +115,17 @@ func newFlagSet(e env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("cairn "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	return fs
+}
+
+// loadConfig loads the configuration with the command's flags in fs
+// (defaults, file, CAIRN_* environment, then args), turning a bad setting
+// into a usage error; -h gives flag.ErrHelp.
+func loadConfig(e env, fs *flag.FlagSet, args []string) (config.Config, error) {
+	cfg, err := config.Load(fs, args, e.getenv)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		err = exitError{code: 2, err: err}
+	}
+	return cfg, err
 }
 
 // parseFlags parses args and turns a flag error into a usage error.
